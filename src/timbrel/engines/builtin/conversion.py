@@ -1,0 +1,206 @@
+"""Global voice conversion: pitch mapping, formant-ratio frequency warp, long-term
+spectrum correction, WORLD resynthesis.
+
+This is the method that kept intelligibility in the project's feasibility study
+(shared/research/cloning-feasibility.md): Praat autocorrelation pitch (WORLD's own
+trackers mis-track the Piper voice), log-F0 mapped by median and MAD (robust to Praat's
+octave errors), every spectral envelope warped along frequency by the ratio of the
+speakers' mean formants, then tilted by the smoothed difference of their long-term
+spectra.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+FRAME_MS = 5.0
+FFT_SIZE = 1024
+PITCH_FLOOR = 50.0
+PITCH_CEILING = 500.0
+WARP_LIMITS = (0.82, 1.32)
+CORRECTION_LIMIT_DB = 12.0
+
+
+@dataclass(frozen=True)
+class SpeakerProfile:
+    """What the conversion needs to know about one speaker."""
+
+    log_f0_median: float
+    log_f0_mad: float
+    formants_hz: np.ndarray  # mean F1..F3 over voiced frames
+    mean_envelope_db: np.ndarray  # long-term log spectral envelope, FFT_SIZE // 2 + 1 bins
+    bandwidth_hz: float
+
+
+@dataclass(frozen=True)
+class ConversionParams:
+    """The transform from the source voice (Piper joe) to one target voice."""
+
+    log_f0_median: float
+    log_f0_spread: float  # target MAD / source MAD
+    warp_ratio: float
+    correction_db: np.ndarray
+
+    def to_dict(self) -> dict[str, float | np.ndarray]:
+        return {
+            "log_f0_median": float(self.log_f0_median),
+            "log_f0_spread": float(self.log_f0_spread),
+            "warp_ratio": float(self.warp_ratio),
+            "correction_db": np.asarray(self.correction_db, dtype=np.float32),
+        }
+
+    @classmethod
+    def from_dict(cls, values: dict) -> ConversionParams:
+        return cls(
+            log_f0_median=float(values["log_f0_median"]),
+            log_f0_spread=float(values["log_f0_spread"]),
+            warp_ratio=float(values["warp_ratio"]),
+            correction_db=np.asarray(values["correction_db"], dtype=np.float32),
+        )
+
+
+def praat_f0(samples: np.ndarray, sample_rate: int, times: np.ndarray,
+             floor: float = PITCH_FLOOR, ceiling: float = PITCH_CEILING) -> np.ndarray:
+    """Praat autocorrelation pitch sampled at `times` (0 where unvoiced)."""
+    import parselmouth
+
+    sound = parselmouth.Sound(samples.astype(np.float64), sampling_frequency=sample_rate)
+    pitch = sound.to_pitch_ac(time_step=FRAME_MS / 1000.0, pitch_floor=floor,
+                              pitch_ceiling=ceiling)
+    values = pitch.selected_array["frequency"]
+    pitch_times = pitch.xs()
+    if len(values) == 0:
+        return np.zeros_like(times)
+    index = np.clip(np.round((times - pitch_times[0]) / (FRAME_MS / 1000.0)).astype(int), 0,
+                    len(values) - 1)
+    f0 = values[index]
+    f0[(times < pitch_times[0] - 0.01) | (times > pitch_times[-1] + 0.01)] = 0.0
+    return f0
+
+
+def world_analysis(samples: np.ndarray, sample_rate: int, f0_ceiling: float = PITCH_CEILING
+                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Praat F0, CheapTrick envelope and D4C aperiodicity on WORLD's 5 ms grid."""
+    from .world import pyworld
+
+    x = samples.astype(np.float64)
+    count = int(len(x) / sample_rate * 1000.0 / FRAME_MS) + 1
+    times = np.arange(count) * FRAME_MS / 1000.0
+    f0 = praat_f0(samples, sample_rate, times, ceiling=f0_ceiling)
+    envelope = pyworld.cheaptrick(x, f0, times, sample_rate, fft_size=FFT_SIZE)
+    aperiodicity = pyworld.d4c(x, f0, times, sample_rate, fft_size=FFT_SIZE)
+    return f0, envelope, aperiodicity
+
+
+def mean_formants(samples: np.ndarray, sample_rate: int, ceiling_hz: float) -> np.ndarray:
+    """Median F1..F3 (Burg) over frames where all three are defined."""
+    import parselmouth
+
+    sound = parselmouth.Sound(samples.astype(np.float64), sampling_frequency=sample_rate)
+    formant = sound.to_formant_burg(time_step=0.01, max_number_of_formants=5,
+                                    maximum_formant=ceiling_hz)
+    intensity = sound.to_intensity(time_step=0.01)
+    rows = []
+    loud = intensity.values.max() - 25.0
+    for t in formant.xs():
+        if intensity.get_value(t) is None or intensity.get_value(t) < loud:
+            continue
+        values = [formant.get_value_at_time(k, t) for k in (1, 2, 3)]
+        if all(np.isfinite(v) for v in values):
+            rows.append(values)
+    if not rows:
+        return np.array([500.0, 1500.0, 2500.0])
+    return np.median(np.asarray(rows), axis=0)
+
+
+def speaker_profile(samples: np.ndarray, sample_rate: int, bandwidth_hz: float | None = None
+                    ) -> SpeakerProfile:
+    """Pitch statistics, formants and long-term envelope of one speaker's audio."""
+    f0, envelope, _ = world_analysis(samples, sample_rate)
+    voiced = f0 > 0
+    if voiced.sum() < 20:
+        raise ValueError("too little voiced speech to measure the voice's pitch")
+    log_f0 = np.log(f0[voiced])
+    median = float(np.median(log_f0))
+    mad = float(np.median(np.abs(log_f0 - median))) or 0.05
+    ceiling = 5500.0 if np.exp(median) > 160.0 else 5000.0
+    formants = mean_formants(samples, sample_rate, ceiling)
+    mean_db = 10.0 * np.log10(envelope[voiced] + 1e-16).mean(axis=0)
+    return SpeakerProfile(
+        log_f0_median=median,
+        log_f0_mad=mad,
+        formants_hz=formants,
+        mean_envelope_db=mean_db,
+        bandwidth_hz=float(bandwidth_hz or sample_rate / 2),
+    )
+
+
+def conversion_params(source: SpeakerProfile, target: SpeakerProfile, sample_rate: int
+                      ) -> ConversionParams:
+    """The transform that takes the source speaker toward the target speaker."""
+    ratios = target.formants_hz / source.formants_hz
+    warp = float(np.clip(np.exp(np.mean(np.log(ratios))), *WARP_LIMITS))
+    freqs = np.linspace(0.0, sample_rate / 2.0, FFT_SIZE // 2 + 1)
+    warped_source = warp_axis(source.mean_envelope_db[None, :], warp, freqs)[0]
+    difference = target.mean_envelope_db - warped_source
+    band = (freqs >= 100.0) & (freqs <= min(5000.0, target.bandwidth_hz))
+    difference = difference - difference[band].mean()
+    smoothed = smooth_log_frequency(difference, freqs)
+    # Only correct where the reference has content: above its bandwidth keep the source.
+    edge = 0.92 * target.bandwidth_hz
+    fade = np.clip((edge - freqs) / 400.0, 0.0, 1.0) * np.clip((freqs - 60.0) / 60.0, 0.0, 1.0)
+    correction = np.clip(smoothed * fade, -CORRECTION_LIMIT_DB, CORRECTION_LIMIT_DB)
+    spread = float(np.clip(target.log_f0_mad / source.log_f0_mad, 0.5, 2.0))
+    return ConversionParams(
+        log_f0_median=target.log_f0_median,
+        log_f0_spread=spread,
+        warp_ratio=warp,
+        correction_db=correction.astype(np.float32),
+    )
+
+
+def smooth_log_frequency(values_db: np.ndarray, freqs: np.ndarray, octaves: float = 1 / 4
+                         ) -> np.ndarray:
+    """Gaussian smoothing whose width is a fixed fraction of an octave."""
+    out = np.empty_like(values_db)
+    log_f = np.log2(np.maximum(freqs, 50.0))
+    for index in range(len(freqs)):
+        weights = np.exp(-0.5 * ((log_f - log_f[index]) / octaves) ** 2)
+        out[index] = np.sum(weights * values_db) / np.sum(weights)
+    return out
+
+
+def warp_axis(envelope: np.ndarray, ratio: float, freqs: np.ndarray) -> np.ndarray:
+    """Stretch every frame along frequency: output(f) = input(f / ratio)."""
+    position = np.clip(freqs / ratio / freqs[-1] * (len(freqs) - 1), 0, len(freqs) - 1)
+    lower = np.floor(position).astype(int)
+    upper = np.minimum(lower + 1, len(freqs) - 1)
+    weight = position - lower
+    return envelope[:, lower] * (1.0 - weight) + envelope[:, upper] * weight
+
+
+def convert(samples: np.ndarray, sample_rate: int, source: SpeakerProfile,
+            params: ConversionParams, *, pitch_shift_semitones: float = 0.0) -> np.ndarray:
+    """Convert source-voice audio toward the target described by `params`."""
+    from .world import pyworld
+
+    if len(samples) < sample_rate * 0.05:
+        return samples.astype(np.float32)
+    f0, envelope, aperiodicity = world_analysis(samples, sample_rate, f0_ceiling=300.0)
+    voiced = f0 > 0
+    new_f0 = np.zeros_like(f0)
+    shift = pitch_shift_semitones * np.log(2.0) / 12.0
+    new_f0[voiced] = np.exp(
+        params.log_f0_median + shift
+        + (np.log(f0[voiced]) - source.log_f0_median) * params.log_f0_spread
+    )
+    freqs = np.linspace(0.0, sample_rate / 2.0, envelope.shape[1])
+    log_env = np.log(envelope + 1e-16)
+    log_env = warp_axis(log_env, params.warp_ratio, freqs)
+    log_env += params.correction_db.astype(np.float64) * (np.log(10.0) / 10.0)
+    out = pyworld.synthesize(new_f0, np.ascontiguousarray(np.exp(log_env)), aperiodicity,
+                             sample_rate,
+                             frame_period=FRAME_MS)
+    return out[: len(samples)].astype(np.float32)

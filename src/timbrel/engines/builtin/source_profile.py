@@ -1,0 +1,74 @@
+"""The Piper joe voice's own speaker profile, measured once and cached on disk."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+from pathlib import Path
+
+import numpy as np
+
+from .conversion import SpeakerProfile, speaker_profile
+from .piper_model import PiperModel, PiperScales
+
+log = logging.getLogger(__name__)
+
+PROFILE_VERSION = 1
+PROFILE_SENTENCES = (
+    "The birch canoe slid on the smooth planks.",
+    "Glue the sheet to the dark blue background.",
+    "It's easy to tell the depth of a well.",
+    "These days a chicken leg is a rare dish.",
+    "Rice is often served in round bowls.",
+    "The juice of lemons makes fine punch.",
+    "The box was thrown beside the parked truck.",
+    "The hogs were fed chopped corn and garbage.",
+    "Four hours of steady work faced us.",
+    "A large size in stockings is hard to sell.",
+    "When the sunlight strikes raindrops in the air, they act as a prism.",
+    "Please call Stella and ask her to bring these things with her from the store.",
+)
+
+
+def cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "timbrel"
+
+
+def measure_source_profile(model: PiperModel) -> SpeakerProfile:
+    rng = np.random.default_rng(0)
+    pieces = []
+    for sentence in PROFILE_SENTENCES:
+        for phonemes in model.phonemize(sentence):
+            pieces.append(model.synthesize_ids(model.phoneme_ids(phonemes), PiperScales(), rng))
+    return speaker_profile(np.concatenate(pieces), model.sample_rate)
+
+
+def load_source_profile(model: PiperModel) -> SpeakerProfile:
+    """The cached profile for this model file, measured (about 4 s) when missing."""
+    digest = hashlib.sha256(model.model_path.read_bytes()[:1_000_000]).hexdigest()[:12]
+    path = cache_dir() / f"source-profile-v{PROFILE_VERSION}-{digest}.npz"
+    if path.is_file():
+        try:
+            with np.load(path) as data:
+                return SpeakerProfile(
+                    log_f0_median=float(data["log_f0_median"]),
+                    log_f0_mad=float(data["log_f0_mad"]),
+                    formants_hz=data["formants_hz"],
+                    mean_envelope_db=data["mean_envelope_db"],
+                    bandwidth_hz=float(data["bandwidth_hz"]),
+                )
+        except (OSError, KeyError, ValueError) as error:
+            log.warning("ignoring unreadable profile cache %s (%s)", path, error)
+    profile = measure_source_profile(model)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp.npz")
+        np.savez(tmp, log_f0_median=profile.log_f0_median, log_f0_mad=profile.log_f0_mad,
+                 formants_hz=profile.formants_hz, mean_envelope_db=profile.mean_envelope_db,
+                 bandwidth_hz=profile.bandwidth_hz)
+        os.replace(tmp, path)
+    except OSError as error:
+        log.warning("could not cache the source profile in %s (%s)", path, error)
+    return profile

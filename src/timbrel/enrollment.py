@@ -1,0 +1,76 @@
+"""Enrollment: a reference clip (and optional transcript) becomes a `Voice`."""
+
+from __future__ import annotations
+
+import logging
+import os
+from datetime import datetime, timezone
+from types import MappingProxyType
+from typing import Any
+
+import numpy as np
+
+from .engines import get_engine
+from .reference import Reference, describe, load_reference, prepare_reference
+from .speaker_encoder import ge2e_embedding
+from .voice import Voice
+
+log = logging.getLogger(__name__)
+
+ReferenceInput = str | os.PathLike[str] | Reference | tuple[np.ndarray, int]
+
+
+def enroll(
+    reference: ReferenceInput,
+    *,
+    transcript: str | None = None,
+    language: str = "en",
+    consent: str = "",
+    engine: str = "builtin",
+    defaults: dict[str, Any] | None = None,
+    lexicon: list[dict[str, Any]] | None = None,
+) -> Voice:
+    """Make a voice from a 3-30 s clip: a path, a cleaned `Reference` or `(samples, rate)`.
+
+    Without a transcript, the bundled recogniser writes one (English).
+    """
+    clean = as_reference(reference)
+    if transcript is None:
+        transcript = auto_transcript(clean, language)
+    chosen = get_engine(engine)
+    params = chosen.enroll(clean, transcript=transcript, language=language)
+    return Voice(
+        engine=chosen.name,
+        engine_version=chosen.version,
+        params=MappingProxyType(params),
+        embedding=ge2e_embedding(clean.samples, clean.sample_rate),
+        reference=clean.samples,
+        reference_rate=clean.sample_rate,
+        transcript=transcript.strip(),
+        language=language,
+        source_hash=clean.source_hash,
+        created=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        consent=consent.strip(),
+        reference_info=MappingProxyType(describe(clean)),
+        defaults=MappingProxyType(dict(defaults or {})),
+        lexicon=tuple(lexicon or ()),
+    )
+
+
+def as_reference(reference: ReferenceInput) -> Reference:
+    if isinstance(reference, Reference):
+        return reference
+    if isinstance(reference, tuple):
+        samples, rate = reference
+        return prepare_reference(np.asarray(samples, np.float32), int(rate))
+    return load_reference(reference)
+
+
+def auto_transcript(reference: Reference, language: str) -> str:
+    if language != "en":
+        log.warning("no transcript given and the bundled recogniser reads English only; "
+                    "the voice is stored without a transcript")
+        return ""
+    from .recognizer import transcribe
+
+    return transcribe(reference.samples, reference.sample_rate)
