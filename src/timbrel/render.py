@@ -36,6 +36,8 @@ def synthesize(text: str, voice: Voice, config: SynthesisConfig | None = None
     """Speak `text` in `voice`, yielding audio chunks as soon as each segment is ready."""
     if not isinstance(text, str) or not text.strip():
         raise TextError("the text is empty: give something to say")
+    if not any(character.isalnum() for character in text):
+        raise TextError("nothing speakable in the text (only punctuation or symbols?)")
     settings = (config or SynthesisConfig()).resolved(dict(voice.defaults))
     engine = get_engine(voice.engine)
     produced = False
