@@ -5,8 +5,14 @@ import pytest
 
 import timbrel
 from timbrel.audio import AudioChunk
-from timbrel.engines import Capabilities, Engine, EngineError, available_engines, get_engine
-from timbrel.engines import register_engine
+from timbrel.engines import (
+    Capabilities,
+    Engine,
+    EngineError,
+    available_engines,
+    get_engine,
+    register_engine,
+)
 
 
 class BeepEngine(Engine):

@@ -11,7 +11,7 @@ from enum import IntEnum
 
 from . import __version__
 
-COMMAND_MODULES = ("say", "voice", "check", "text")
+COMMAND_MODULES = ("say", "voice", "check", "text", "watermark", "serve")
 
 
 class ExitCode(IntEnum):

@@ -22,7 +22,13 @@ DEFAULTS: dict[str, Any] = {
     "sentence_pause": 0.35,
     "loudness_lufs": -18.0,
     "language": "en",
+    "watermark": True,
+    "emotion": (0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0),
+    "emotion_intensity": 1.0,
+    "pitch_variation": 1.0,
 }
+
+EMOTION_SOURCES = ("emotion", "emotion_text", "emotion_reference")
 
 RANGES: dict[str, tuple[float, float]] = {
     "speed": (0.5, 2.0),
@@ -31,21 +37,40 @@ RANGES: dict[str, tuple[float, float]] = {
     "noise_w": (0.0, 1.5),
     "sentence_pause": (0.0, 5.0),
     "loudness_lufs": (-40.0, -6.0),
+    "emotion_intensity": (0.0, 2.0),
+    "pitch_variation": (0.0, 2.0),
+    "duration": (0.2, 36000.0),
 }
 
 
 @dataclass(frozen=True, kw_only=True)
 class SynthesisConfig:
-    """How to speak: speed, pitch, sampling noise, pauses, loudness, seed, language."""
+    """How to speak: emotion, speed or exact duration, pitch, pauses, loudness, seed.
+
+    Emotion comes from one of: `emotion` (an 8-vector in IndexTTS2's order happy, angry,
+    sad, afraid, disgusted, melancholic, surprised, calm — or a preset name such as
+    "happy" / "高兴"), `emotion_text` (a description: "angrily", "悲伤地说"), or
+    `emotion_reference` (a clip whose emotion is copied; the timbre stays the voice's).
+    `emotion_intensity` scales it (0-2; 1 natural, above 1 exaggerated). `duration`
+    asks for an exact length of the whole utterance in seconds (overrides `speed`).
+    """
 
     seed: int | None = None
     speed: float | None = None
+    duration: float | None = None
+    emotion: tuple[float, ...] | str | None = None
+    emotion_intensity: float | None = None
+    emotion_text: str | None = None
+    emotion_reference: str | None = None
     pitch_shift: float | None = None
+    pitch_variation: float | None = None
     noise_scale: float | None = None
     noise_w: float | None = None
     sentence_pause: float | None = None
     loudness_lufs: float | None = None
     language: str | None = None
+    watermark: bool | None = None
+    """Embed the provenance watermark (default on); only an explicit False turns it off."""
 
     def validate(self) -> SynthesisConfig:
         """Raise `ConfigError` naming the first bad field; return self when all are fine."""
@@ -59,17 +84,39 @@ class SynthesisConfig:
                 raise ConfigError(f"{name}={value} is outside {low:g}..{high:g}")
         if self.seed is not None and (not isinstance(self.seed, int) or self.seed < 0):
             raise ConfigError(f"seed must be a non-negative integer, got {self.seed!r}")
+        if self.emotion is not None:
+            from .emotion import emotion_vector
+
+            try:
+                object.__setattr__(self, "emotion", emotion_vector(self.emotion))
+            except (TypeError, ValueError) as error:
+                raise ConfigError(f"emotion: {error}") from error
+        given = [name for name in EMOTION_SOURCES if getattr(self, name) is not None]
+        if len(given) > 1:
+            raise ConfigError(f"give only one emotion source, not {' and '.join(given)}")
         if self.language is not None and self.language not in ("en", "zh", "auto"):
             raise ConfigError(f"language must be 'en', 'zh' or 'auto', got {self.language!r}")
+        if self.watermark is not None and not isinstance(self.watermark, bool):
+            raise ConfigError(f"watermark must be true or false, got {self.watermark!r}")
         return self
 
     def resolved(self, voice_defaults: dict[str, Any] | None = None) -> SynthesisConfig:
         """Every field filled: this call's value, else the voice's default, else ours."""
-        values = {}
+        values: dict[str, Any] = {}
+        defaults = dict(voice_defaults or {})
+        sources = [name for name in EMOTION_SOURCES if getattr(self, name) is not None]
+        if not sources:  # no emotion in this call: the voice's emotion source, else calm
+            for name in EMOTION_SOURCES:
+                values[name] = defaults.get(name)
+            if all(value is None for value in values.values()):
+                values["emotion"] = DEFAULTS["emotion"]
         for item in fields(self):
+            if item.name in EMOTION_SOURCES:
+                values.setdefault(item.name, getattr(self, item.name))
+                continue
             value = getattr(self, item.name)
-            if value is None and voice_defaults:
-                value = voice_defaults.get(item.name)
+            if value is None:
+                value = defaults.get(item.name)
             if value is None:
                 value = DEFAULTS.get(item.name)
             values[item.name] = value

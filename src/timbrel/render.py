@@ -11,14 +11,17 @@ import logging
 import os
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 
-from . import __version__
 from .audio import AudioChunk, AudioWriter, normalize_loudness
 from .controls import SynthesisConfig
-from .engines import get_engine
+from .duration import DurationError, DurationPlan, plan_duration
+from .emotion import resolve_emotion
+from .engines import Engine, get_engine
+from .prosody import prosody_for
 from .voice import Voice
 
 log = logging.getLogger(__name__)
@@ -38,21 +41,41 @@ def synthesize(text: str, voice: Voice, config: SynthesisConfig | None = None
         raise TextError("the text is empty: give something to say")
     if not any(character.isalnum() for character in text):
         raise TextError("nothing speakable in the text (only punctuation or symbols?)")
-    settings = (config or SynthesisConfig()).resolved(dict(voice.defaults))
+    settings = resolve_emotion((config or SynthesisConfig()).resolved(dict(voice.defaults)))
+    marked = watermark_enabled(config)
     engine = get_engine(voice.engine)
+    prosody = prosody_for(settings.emotion, settings.emotion_intensity)
+    parts = paragraphs(text)
+    pause = settings.sentence_pause * prosody.pause
+    targets: list[float | None] = [None] * len(parts)
+    if settings.duration is not None:
+        plan = fit_duration(engine, parts, voice, settings, pause)
+        targets, pause = list(plan.paragraph_seconds), plan.pause_seconds
+    loudness = settings.loudness_lufs + prosody.energy_db
     produced = False
-    for paragraph_index, paragraph in enumerate(paragraphs(text)):
-        if paragraph_index and produced:
-            yield silence(2.0 * settings.sentence_pause, engine.sample_rate)
+    for paragraph, target in zip(parts, targets, strict=True):
+        if produced:
+            yield silence(2.0 * pause, engine.sample_rate)
         first = True
-        for chunk in engine.synthesize(paragraph, voice, settings):
+        extra = {} if target is None else {"target_seconds": target}
+        for chunk in engine.synthesize(paragraph, voice, settings, **extra):
             if not first:
-                yield silence(settings.sentence_pause, chunk.sample_rate)
+                yield silence(pause, chunk.sample_rate)
             first = False
             produced = True
-            yield finish_chunk(chunk, settings.loudness_lufs)
+            finished = finish_chunk(chunk, loudness)
+            yield watermark_chunk(finished) if marked else finished
     if not produced:
         raise TextError("nothing speakable in the text (only punctuation or symbols?)")
+
+
+def fit_duration(engine: Engine, parts: list[str], voice: Voice, settings: SynthesisConfig,
+                 pause: float) -> DurationPlan:
+    if not engine.capabilities.exact_duration:
+        raise DurationError(f"engine '{engine.name}' cannot render an exact duration")
+    natural = replace(settings, speed=1.0)
+    estimates = [engine.estimate_seconds(part, voice, natural) for part in parts]
+    return plan_duration(float(settings.duration), estimates, pause)
 
 
 def paragraphs(text: str) -> list[str]:
@@ -75,6 +98,18 @@ def finish_chunk(chunk: AudioChunk, loudness_lufs: float) -> AudioChunk:
     return AudioChunk(samples=samples, sample_rate=chunk.sample_rate, text=chunk.text)
 
 
+def watermark_enabled(config: SynthesisConfig | None) -> bool:
+    """The mark is on unless this call says `watermark=False` (a voice cannot turn it off)."""
+    return config is None or config.watermark is not False
+
+
+def watermark_chunk(chunk: AudioChunk) -> AudioChunk:
+    from .watermark import apply_watermark
+
+    return AudioChunk(samples=apply_watermark(chunk.samples, chunk.sample_rate),
+                      sample_rate=chunk.sample_rate, text=chunk.text)
+
+
 def synthesize_to_array(text: str, voice: Voice, config: SynthesisConfig | None = None
                         ) -> tuple[np.ndarray, int]:
     """The whole utterance as one array and its sample rate."""
@@ -92,10 +127,13 @@ def synthesize_to_file(text: str, voice: Voice, path: str | os.PathLike[str],
     path = Path(path)
     stream = synthesize(text, voice, config)
     first = next(stream)
-    metadata = {
-        "software": f"timbrel {__version__}",
-        "comment": f"synthetic speech by timbrel {__version__}; voice {voice.id}",
-    }
+    from .provenance import file_metadata
+    from .watermark import WATERMARK_NAME
+
+    marked = watermark_enabled(config)
+    if not marked:
+        log.info("%s: written without the provenance watermark (turned off)", path)
+    metadata = file_metadata(voice, watermark=WATERMARK_NAME if marked else None)
     with AudioWriter(path, first.sample_rate, metadata=metadata) as writer:
         writer.write(first.samples)
         for chunk in stream:

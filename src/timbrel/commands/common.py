@@ -24,12 +24,15 @@ def add_synthesis_flags(parser: argparse.ArgumentParser) -> None:
                        help="pause between sentences, seconds")
     group.add_argument("--loudness", type=float, dest="loudness_lufs",
                        help="target loudness in LUFS (default -18)")
+    group.add_argument("--no-watermark", dest="watermark", action="store_false",
+                       help="do not embed the provenance watermark (the file's tags say so)")
 
 
 def synthesis_config(args: argparse.Namespace) -> SynthesisConfig:
     return SynthesisConfig(
         seed=args.seed, speed=args.speed, pitch_shift=args.pitch_shift,
         sentence_pause=args.sentence_pause, loudness_lufs=args.loudness_lufs,
+        watermark=False if getattr(args, "watermark", True) is False else None,
     ).validate()
 
 

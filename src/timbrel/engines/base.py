@@ -56,7 +56,16 @@ class Engine(ABC):
     @abstractmethod
     def synthesize(self, text: str, voice: Voice, config: SynthesisConfig
                    ) -> Iterator[AudioChunk]:
-        """Speak one segment of text; yields chunks as they are ready."""
+        """Speak one segment of text; yields chunks as they are ready.
+
+        Engines declaring `exact_duration` also accept `target_seconds=`: the total length
+        of the chunks they yield for this text (pauses between them excluded).
+        """
+
+    def estimate_seconds(self, text: str, voice: Voice, config: SynthesisConfig
+                         ) -> list[float]:
+        """Expected length of each chunk `synthesize` would yield (for duration planning)."""
+        raise EngineError(f"engine '{self.name}' cannot estimate durations")
 
 
 _FACTORIES: dict[str, Callable[[], Engine]] = {}

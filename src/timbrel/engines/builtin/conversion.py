@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ...prosody import Prosody
+
 FRAME_MS = 5.0
 FFT_SIZE = 1024
 PITCH_FLOOR = 50.0
@@ -32,6 +34,7 @@ class SpeakerProfile:
     formants_hz: np.ndarray  # mean F1..F3 over voiced frames
     mean_envelope_db: np.ndarray  # long-term log spectral envelope, FFT_SIZE // 2 + 1 bins
     bandwidth_hz: float
+    seconds_per_id: float = 0.0  # source voice only: natural length per phoneme id
 
 
 @dataclass(frozen=True)
@@ -182,25 +185,75 @@ def warp_axis(envelope: np.ndarray, ratio: float, freqs: np.ndarray) -> np.ndarr
 
 
 def convert(samples: np.ndarray, sample_rate: int, source: SpeakerProfile,
-            params: ConversionParams, *, pitch_shift_semitones: float = 0.0) -> np.ndarray:
-    """Convert source-voice audio toward the target described by `params`."""
+            params: ConversionParams, *, prosody: Prosody | None = None,
+            pitch_shift_semitones: float = 0.0, pitch_variation: float = 1.0,
+            target_samples: int | None = None) -> np.ndarray:
+    """Convert source-voice audio toward the target described by `params`.
+
+    `prosody` moves pitch level/range, spectral tilt and breathiness (emotion);
+    `target_samples` re-times the frame sequence to an exact length (duration control).
+    """
     from .world import pyworld
 
     if len(samples) < sample_rate * 0.05:
         return samples.astype(np.float32)
+    prosody = prosody or Prosody()
     f0, envelope, aperiodicity = world_analysis(samples, sample_rate, f0_ceiling=300.0)
+    log_env = np.log(envelope + 1e-16)
+    if target_samples is not None:
+        frames = max(2, int(round(target_samples / sample_rate * 1000.0 / FRAME_MS)) + 1)
+        f0, log_env, aperiodicity = retime(f0, log_env, aperiodicity, frames)
     voiced = f0 > 0
     new_f0 = np.zeros_like(f0)
-    shift = pitch_shift_semitones * np.log(2.0) / 12.0
+    shift = (pitch_shift_semitones + prosody.pitch_semitones) * np.log(2.0) / 12.0
+    spread = params.log_f0_spread * prosody.pitch_range * pitch_variation
     new_f0[voiced] = np.exp(
-        params.log_f0_median + shift
-        + (np.log(f0[voiced]) - source.log_f0_median) * params.log_f0_spread
+        params.log_f0_median + shift + (np.log(f0[voiced]) - source.log_f0_median) * spread
     )
-    freqs = np.linspace(0.0, sample_rate / 2.0, envelope.shape[1])
-    log_env = np.log(envelope + 1e-16)
+    new_f0[voiced] = np.clip(new_f0[voiced], 40.0, 1000.0)
+    freqs = np.linspace(0.0, sample_rate / 2.0, log_env.shape[1])
     log_env = warp_axis(log_env, params.warp_ratio, freqs)
-    log_env += params.correction_db.astype(np.float64) * (np.log(10.0) / 10.0)
-    out = pyworld.synthesize(new_f0, np.ascontiguousarray(np.exp(log_env)), aperiodicity,
-                             sample_rate,
+    correction = params.correction_db.astype(np.float64) + tilt_curve(prosody.tilt_db, freqs)
+    log_env += correction * (np.log(10.0) / 10.0)
+    if prosody.breathiness > 0:
+        aperiodicity = breathier(aperiodicity, prosody.breathiness, freqs)
+    out = pyworld.synthesize(new_f0, np.ascontiguousarray(np.exp(log_env)),
+                             np.ascontiguousarray(aperiodicity), sample_rate,
                              frame_period=FRAME_MS)
-    return out[: len(samples)].astype(np.float32)
+    length = target_samples if target_samples is not None else len(samples)
+    if len(out) < length:
+        out = np.pad(out, (0, length - len(out)))
+    return out[:length].astype(np.float32)
+
+
+def retime(f0: np.ndarray, log_env: np.ndarray, aperiodicity: np.ndarray, frames: int
+           ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Resample the frame sequence to `frames` frames (WORLD-domain time scaling)."""
+    position = np.linspace(0.0, len(f0) - 1, frames)
+    lower = np.floor(position).astype(int)
+    upper = np.minimum(lower + 1, len(f0) - 1)
+    weight = (position - lower)[:, None]
+    nearest = np.round(position).astype(int)
+    voiced = (f0[nearest] > 0)
+    log_f0 = np.log(np.where(f0 > 0, f0, 1.0))
+    both = (f0[lower] > 0) & (f0[upper] > 0)
+    new_log_f0 = np.where(both, log_f0[lower] * (1 - weight[:, 0]) + log_f0[upper] * weight[:, 0],
+                          log_f0[nearest])
+    new_f0 = np.where(voiced, np.exp(new_log_f0), 0.0)
+    new_env = log_env[lower] * (1 - weight) + log_env[upper] * weight
+    new_ap = aperiodicity[lower] * (1 - weight) + aperiodicity[upper] * weight
+    return new_f0, new_env, new_ap
+
+
+def tilt_curve(tilt_db: float, freqs: np.ndarray) -> np.ndarray:
+    """0 dB up to 1 kHz, rising (or falling) linearly in octaves to `tilt_db` at 4 kHz."""
+    if tilt_db == 0.0:
+        return np.zeros_like(freqs)
+    octaves = np.clip(np.log2(np.maximum(freqs, 1.0) / 1000.0) / 2.0, 0.0, 1.0)
+    return tilt_db * octaves
+
+
+def breathier(aperiodicity: np.ndarray, amount: float, freqs: np.ndarray) -> np.ndarray:
+    """Mix aperiodic (noise) energy into the voice above ~500 Hz."""
+    weight = amount * np.clip((freqs - 500.0) / 1500.0, 0.0, 1.0)
+    return 1.0 - (1.0 - aperiodicity) * (1.0 - 0.85 * weight)

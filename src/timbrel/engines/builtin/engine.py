@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ...audio import AudioChunk
+from ...prosody import prosody_for
 from ..base import Capabilities, Engine, EngineError, EngineParams
 from .conversion import (
     ConversionParams,
@@ -26,13 +27,16 @@ if TYPE_CHECKING:
     from ...reference import Reference
     from ...voice import Voice
 
+LENGTH_SCALE_LIMITS = (0.4, 2.5)
+
 
 class BuiltinEngine(Engine):
     """Offline on any CPU: Piper joe speaks, WORLD-based conversion makes it the voice."""
 
     name = "builtin"
-    version = "0.1.0"
-    capabilities = Capabilities(languages=("en",), streaming=True)
+    version = "0.2.0"
+    capabilities = Capabilities(languages=("en",), streaming=True, emotion=True,
+                                exact_duration=True)
 
     def __init__(self, model: PiperModel | None = None) -> None:
         self.model = model or PiperModel()
@@ -59,20 +63,46 @@ class BuiltinEngine(Engine):
         params["bandwidth_hz"] = float(reference.bandwidth_hz)
         return params
 
-    def synthesize(self, text: str, voice: Voice, config: SynthesisConfig
-                   ) -> Iterator[AudioChunk]:
+    def _sentences(self, text: str) -> list[list[str]]:
+        return [phonemes for phonemes in self.model.phonemize(text) if phonemes]
+
+    def _length_scale(self, config: SynthesisConfig) -> float:
+        rate = prosody_for(config.emotion, config.emotion_intensity).rate
+        return 1.0 / (float(config.speed) * rate)
+
+    def estimate_seconds(self, text: str, voice: Voice, config: SynthesisConfig
+                         ) -> list[float]:
+        """Expected length of each chunk `synthesize` would yield, before synthesis."""
+        scale = self._length_scale(config)
+        return [len(self.model.phoneme_ids(phonemes)) * self.source.seconds_per_id * scale
+                for phonemes in self._sentences(text)]
+
+    def synthesize(self, text: str, voice: Voice, config: SynthesisConfig, *,
+                   target_seconds: float | None = None) -> Iterator[AudioChunk]:
         if voice.engine != self.name:
             raise EngineError(f"voice was made by engine '{voice.engine}', not '{self.name}'")
         params = ConversionParams.from_dict(dict(voice.params))
-        scales = PiperScales(noise=float(config.noise_scale), length=1.0 / float(config.speed),
-                             noise_w=float(config.noise_w))
-        for index, phonemes in enumerate(self.model.phonemize(text)):
-            if not phonemes:
-                continue
+        prosody = prosody_for(config.emotion, config.emotion_intensity)
+        natural_scale = self._length_scale(config)
+        sentences = self._sentences(text)
+        estimates = [len(self.model.phoneme_ids(p)) * self.source.seconds_per_id * natural_scale
+                     for p in sentences]
+        for index, phonemes in enumerate(sentences):
+            length_scale = natural_scale
+            target_samples = None
+            if target_seconds is not None:
+                share = target_seconds * estimates[index] / sum(estimates)
+                length_scale = float(np.clip(natural_scale * share / estimates[index],
+                                             *LENGTH_SCALE_LIMITS))
+                target_samples = int(round(share * self.sample_rate))
+            scales = PiperScales(noise=float(config.noise_scale), length=length_scale,
+                                 noise_w=float(config.noise_w))
             phoneme_text = "".join(phonemes)
             key = zlib.crc32(phoneme_text.encode())
             rng = np.random.default_rng([int(config.seed), index, key])
             audio = self.model.synthesize_ids(self.model.phoneme_ids(phonemes), scales, rng)
-            converted = convert(audio, self.sample_rate, self.source, params,
-                                pitch_shift_semitones=float(config.pitch_shift))
+            converted = convert(audio, self.sample_rate, self.source, params, prosody=prosody,
+                                pitch_shift_semitones=float(config.pitch_shift),
+                                pitch_variation=float(config.pitch_variation),
+                                target_samples=target_samples)
             yield AudioChunk(samples=converted, sample_rate=self.sample_rate, text=phoneme_text)

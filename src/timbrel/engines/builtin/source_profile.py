@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -14,7 +15,7 @@ from .piper_model import PiperModel, PiperScales
 
 log = logging.getLogger(__name__)
 
-PROFILE_VERSION = 1
+PROFILE_VERSION = 2
 PROFILE_SENTENCES = (
     "The birch canoe slid on the smooth planks.",
     "Glue the sheet to the dark blue background.",
@@ -38,11 +39,16 @@ def cache_dir() -> Path:
 
 def measure_source_profile(model: PiperModel) -> SpeakerProfile:
     rng = np.random.default_rng(0)
-    pieces = []
+    pieces, ids = [], 0
     for sentence in PROFILE_SENTENCES:
         for phonemes in model.phonemize(sentence):
-            pieces.append(model.synthesize_ids(model.phoneme_ids(phonemes), PiperScales(), rng))
-    return speaker_profile(np.concatenate(pieces), model.sample_rate)
+            phoneme_ids = model.phoneme_ids(phonemes)
+            ids += len(phoneme_ids)
+            pieces.append(model.synthesize_ids(phoneme_ids, PiperScales(), rng))
+    audio = np.concatenate(pieces)
+    profile = speaker_profile(audio, model.sample_rate)
+    seconds_per_id = len(audio) / model.sample_rate / ids
+    return replace(profile, seconds_per_id=seconds_per_id)
 
 
 def load_source_profile(model: PiperModel) -> SpeakerProfile:
@@ -58,6 +64,7 @@ def load_source_profile(model: PiperModel) -> SpeakerProfile:
                     formants_hz=data["formants_hz"],
                     mean_envelope_db=data["mean_envelope_db"],
                     bandwidth_hz=float(data["bandwidth_hz"]),
+                    seconds_per_id=float(data["seconds_per_id"]),
                 )
         except (OSError, KeyError, ValueError) as error:
             log.warning("ignoring unreadable profile cache %s (%s)", path, error)
@@ -67,7 +74,7 @@ def load_source_profile(model: PiperModel) -> SpeakerProfile:
         tmp = path.with_suffix(f".{os.getpid()}.tmp.npz")
         np.savez(tmp, log_f0_median=profile.log_f0_median, log_f0_mad=profile.log_f0_mad,
                  formants_hz=profile.formants_hz, mean_envelope_db=profile.mean_envelope_db,
-                 bandwidth_hz=profile.bandwidth_hz)
+                 bandwidth_hz=profile.bandwidth_hz, seconds_per_id=profile.seconds_per_id)
         os.replace(tmp, path)
     except OSError as error:
         log.warning("could not cache the source profile in %s (%s)", path, error)

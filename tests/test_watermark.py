@@ -1,0 +1,171 @@
+"""The provenance watermark: embedding, detection, render integration, tags and the CLI."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import numpy as np
+import pytest
+import soundfile
+
+from conftest import REFERENCE_TRANSCRIPT
+from timbrel import SynthesisConfig, synthesize_to_array, synthesize_to_file
+from timbrel.audio import load_audio
+from timbrel.cli import ExitCode, main
+from timbrel.controls import ConfigError
+from timbrel.provenance import parse_comment, read_provenance
+from timbrel.render import watermark_enabled
+from timbrel.watermark import (
+    THRESHOLD,
+    WATERMARK_NAME,
+    apply_watermark,
+    detect_file,
+    detect_watermark,
+    watermark_score,
+)
+
+TEXT = "The birch canoe slid on the smooth planks. Glue the sheet to the dark blue background."
+
+
+@pytest.fixture(scope="module")
+def human(human_reference):
+    return load_audio(human_reference)
+
+
+def test_unmarked_human_speech_is_negative(human):
+    samples, rate = human
+    result = detect_watermark(samples, rate)
+    assert not result.present
+    assert result.confidence < 0.1
+
+
+def test_marked_speech_is_positive_same_length_and_quiet(human):
+    samples, rate = human
+    marked = apply_watermark(samples, rate)
+    assert marked.dtype == np.float32 and marked.shape == samples.shape
+    assert np.max(np.abs(marked)) <= 1.0
+    snr = 10 * np.log10(np.sum(samples**2) / np.sum((marked - samples) ** 2))
+    assert snr > 10, f"mark too loud: {snr:.1f} dB SNR"
+    assert detect_watermark(marked, rate).confidence > 0.9
+
+
+def test_mark_survives_mp3(human, tmp_path):
+    samples, rate = human
+    path = tmp_path / "marked.mp3"
+    soundfile.write(str(path), apply_watermark(samples, rate), rate, format="MP3")
+    assert detect_file(path).present
+
+
+def test_silence_and_tiny_pieces_are_left_alone():
+    rate = 22050
+    tiny = (0.1 * np.random.default_rng(0).standard_normal(rate // 20)).astype(np.float32)
+    assert np.array_equal(apply_watermark(tiny, rate), tiny)
+    assert watermark_score(np.zeros(rate, np.float32), rate) == 0.0
+    assert watermark_score(tiny, rate) == 0.0
+
+
+def test_long_audio_is_scored_in_windows(human):
+    samples, rate = human
+    marked = apply_watermark(samples, rate)
+    long_marked = np.tile(marked, 7)  # 75 s: three windows
+    assert watermark_score(long_marked, rate) > THRESHOLD
+    assert watermark_score(np.tile(samples, 7), rate) < THRESHOLD
+
+
+def test_render_marks_by_default_and_tags_the_file(voice, tmp_path):
+    path = synthesize_to_file(TEXT, voice, tmp_path / "out.flac")
+    result = detect_file(path)
+    assert result.present, result
+    assert result.provenance["watermark"] == WATERMARK_NAME
+    assert result.provenance["voice"] == voice.id
+    assert result.provenance["generator"].startswith("timbrel ")
+    assert result.provenance["created"]
+
+
+def test_no_watermark_is_negative_and_says_so(voice, tmp_path):
+    path = synthesize_to_file(TEXT, voice, tmp_path / "plain.wav",
+                              SynthesisConfig(watermark=False))
+    result = detect_file(path)
+    assert not result.present, result
+    assert result.provenance["watermark"] == "off"
+
+
+def test_marked_and_plain_streams_differ_only_slightly(voice):
+    marked, rate = synthesize_to_array(TEXT, voice)
+    plain, _ = synthesize_to_array(TEXT, voice, SynthesisConfig(watermark=False))
+    assert marked.shape == plain.shape
+    assert detect_watermark(marked, rate).present
+    assert not detect_watermark(plain, rate).present
+    snr = 10 * np.log10(np.sum(plain**2) / np.sum((marked - plain) ** 2))
+    assert snr > 10
+
+
+def test_only_an_explicit_false_turns_the_mark_off():
+    assert watermark_enabled(None)
+    assert watermark_enabled(SynthesisConfig())
+    assert watermark_enabled(SynthesisConfig(watermark=True))
+    assert not watermark_enabled(SynthesisConfig(watermark=False))
+    assert SynthesisConfig().resolved().watermark is True
+    with pytest.raises(ConfigError, match="watermark"):
+        SynthesisConfig(watermark="no").validate()
+
+
+def test_comment_tags_parse_and_foreign_tags_are_ignored(tmp_path):
+    assert parse_comment("generator=timbrel 0.1.0; voice=ab; watermark=off") == {
+        "generator": "timbrel 0.1.0", "voice": "ab", "watermark": "off"}
+    assert parse_comment("recorded at home") == {}
+    path = tmp_path / "foreign.wav"
+    with soundfile.SoundFile(str(path), "w", 16000, 1) as handle:
+        handle.comment = "generator=someone else; watermark=off"
+        handle.write(np.zeros(1600, np.float32))
+    assert read_provenance(path) == {}
+
+
+def test_cli_detect_reports_each_file(voice, human_reference, tmp_path, capsys):
+    marked = synthesize_to_file(TEXT, voice, tmp_path / "marked.wav")
+    missing = tmp_path / "missing.wav"
+    code = main(["watermark", "detect", "--json", str(marked), str(human_reference),
+                 str(missing)])
+    assert code == ExitCode.BAD_INPUT
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [line["present"] for line in lines] == [True, False, None]
+    assert lines[0]["confidence"] >= THRESHOLD and lines[1]["confidence"] < THRESHOLD
+    assert str(missing) in lines[2]["error"]
+    assert main(["watermark", "detect", str(marked)]) == ExitCode.OK
+    assert "watermarked (confidence" in capsys.readouterr().out
+
+
+def test_cli_say_no_watermark(human_reference, tmp_path, capsys):
+    out = tmp_path / "plain.wav"
+    assert main(["say", "--ref", str(human_reference), "--transcript", REFERENCE_TRANSCRIPT,
+                 "--text", "Dinner is ready, come and eat.", "--no-watermark",
+                 "-o", str(out)]) == ExitCode.OK
+    capsys.readouterr()
+    assert main(["watermark", "detect", str(out)]) == ExitCode.OK
+    printed = capsys.readouterr().out
+    assert "no watermark" in printed and "watermark=off" in printed
+
+
+def test_perth_loads_without_leaving_stand_ins_behind():
+    watermark_score(np.zeros(100, np.float32), 16000)  # ensure the model was loaded
+    from timbrel.watermark import _watermarker
+
+    _watermarker()
+    stand_in = sys.modules.get("torchaudio")
+    assert stand_in is None or getattr(stand_in, "__file__", None), "stand-in leaked"
+
+
+def test_stand_in_stft_round_trips():
+    import torch
+
+    from timbrel.watermark import _stand_in_transforms
+
+    transforms = _stand_in_transforms()
+    spec = transforms.Spectrogram(n_fft=2048, win_length=2048, hop_length=320,
+                                  window_fn=torch.hann_window)
+    inverse = transforms.InverseSpectrogram(n_fft=2048, win_length=2048, hop_length=320,
+                                            window_fn=torch.hann_window)
+    signal = torch.randn(32000)
+    restored = inverse(spec(signal), length=32000)
+    assert torch.allclose(restored, signal, atol=1e-4)
