@@ -35,6 +35,17 @@ class SpeakerProfile:
     mean_envelope_db: np.ndarray  # long-term log spectral envelope, FFT_SIZE // 2 + 1 bins
     bandwidth_hz: float
     seconds_per_id: float = 0.0  # source voice only: natural length per phoneme id
+    length_curve: np.ndarray | None = None  # source voice only: length scale -> length ratio
+
+    def length_ratio(self, length_scale: float) -> float:
+        """Output length at `length_scale` relative to 1.0 (source voice only)."""
+        assert self.length_curve is not None
+        return float(np.interp(length_scale, self.length_curve[0], self.length_curve[1]))
+
+    def length_scale_for(self, ratio: float) -> float:
+        """The length scale that makes output `ratio` times its natural length."""
+        assert self.length_curve is not None
+        return float(np.interp(ratio, self.length_curve[1], self.length_curve[0]))
 
 
 @dataclass(frozen=True)

@@ -27,8 +27,6 @@ if TYPE_CHECKING:
     from ...reference import Reference
     from ...voice import Voice
 
-LENGTH_SCALE_LIMITS = (0.4, 2.5)
-
 
 class BuiltinEngine(Engine):
     """Offline on any CPU: Piper joe speaks, WORLD-based conversion makes it the voice."""
@@ -66,16 +64,19 @@ class BuiltinEngine(Engine):
     def _sentences(self, text: str) -> list[list[str]]:
         return [phonemes for phonemes in self.model.phonemize(text) if phonemes]
 
-    def _length_scale(self, config: SynthesisConfig) -> float:
+    def _length_ratio(self, config: SynthesisConfig) -> float:
+        """Requested length relative to natural: 1 / (speed x the emotion's rate)."""
         rate = prosody_for(config.emotion, config.emotion_intensity).rate
         return 1.0 / (float(config.speed) * rate)
+
+    def _natural_seconds(self, sentences: list[list[str]]) -> list[float]:
+        return [len(self.model.phoneme_ids(p)) * self.source.seconds_per_id for p in sentences]
 
     def estimate_seconds(self, text: str, voice: Voice, config: SynthesisConfig
                          ) -> list[float]:
         """Expected length of each chunk `synthesize` would yield, before synthesis."""
-        scale = self._length_scale(config)
-        return [len(self.model.phoneme_ids(phonemes)) * self.source.seconds_per_id * scale
-                for phonemes in self._sentences(text)]
+        ratio = self._length_ratio(config)
+        return [seconds * ratio for seconds in self._natural_seconds(self._sentences(text))]
 
     def synthesize(self, text: str, voice: Voice, config: SynthesisConfig, *,
                    target_seconds: float | None = None) -> Iterator[AudioChunk]:
@@ -83,18 +84,17 @@ class BuiltinEngine(Engine):
             raise EngineError(f"voice was made by engine '{voice.engine}', not '{self.name}'")
         params = ConversionParams.from_dict(dict(voice.params))
         prosody = prosody_for(config.emotion, config.emotion_intensity)
-        natural_scale = self._length_scale(config)
+        ratio = self._length_ratio(config)
         sentences = self._sentences(text)
-        estimates = [len(self.model.phoneme_ids(p)) * self.source.seconds_per_id * natural_scale
-                     for p in sentences]
+        natural = self._natural_seconds(sentences)
         for index, phonemes in enumerate(sentences):
-            length_scale = natural_scale
             target_samples = None
+            wanted = ratio
             if target_seconds is not None:
-                share = target_seconds * estimates[index] / sum(estimates)
-                length_scale = float(np.clip(natural_scale * share / estimates[index],
-                                             *LENGTH_SCALE_LIMITS))
+                share = target_seconds * natural[index] / sum(natural)
+                wanted = share / natural[index]
                 target_samples = int(round(share * self.sample_rate))
+            length_scale = self.source.length_scale_for(wanted)
             scales = PiperScales(noise=float(config.noise_scale), length=length_scale,
                                  noise_w=float(config.noise_w))
             phoneme_text = "".join(phonemes)

@@ -15,7 +15,8 @@ from .piper_model import PiperModel, PiperScales
 
 log = logging.getLogger(__name__)
 
-PROFILE_VERSION = 2
+PROFILE_VERSION = 3
+LENGTH_SCALES = (0.35, 0.45, 0.6, 0.8, 1.0, 1.25, 1.6, 2.0, 2.6, 3.2)
 PROFILE_SENTENCES = (
     "The birch canoe slid on the smooth planks.",
     "Glue the sheet to the dark blue background.",
@@ -48,7 +49,22 @@ def measure_source_profile(model: PiperModel) -> SpeakerProfile:
     audio = np.concatenate(pieces)
     profile = speaker_profile(audio, model.sample_rate)
     seconds_per_id = len(audio) / model.sample_rate / ids
-    return replace(profile, seconds_per_id=seconds_per_id)
+    return replace(profile, seconds_per_id=seconds_per_id, length_curve=length_curve(model))
+
+
+def length_curve(model: PiperModel) -> np.ndarray:
+    """How Piper's output length responds to its length scale (not linearly: every
+    phoneme lasts at least one frame). Row 0: length scales; row 1: length ratio to 1.0."""
+    totals = []
+    for scale in LENGTH_SCALES:
+        samples = 0
+        for index, sentence in enumerate(PROFILE_SENTENCES[:6]):
+            ids = model.phoneme_ids(model.phonemize(sentence)[0])
+            rng = np.random.default_rng([0, index])
+            samples += len(model.synthesize_ids(ids, PiperScales(length=scale), rng))
+        totals.append(samples)
+    totals_array = np.asarray(totals, dtype=float)
+    return np.stack([np.asarray(LENGTH_SCALES), totals_array / totals_array[4]])
 
 
 def load_source_profile(model: PiperModel) -> SpeakerProfile:
@@ -65,6 +81,7 @@ def load_source_profile(model: PiperModel) -> SpeakerProfile:
                     mean_envelope_db=data["mean_envelope_db"],
                     bandwidth_hz=float(data["bandwidth_hz"]),
                     seconds_per_id=float(data["seconds_per_id"]),
+                    length_curve=data["length_curve"],
                 )
         except (OSError, KeyError, ValueError) as error:
             log.warning("ignoring unreadable profile cache %s (%s)", path, error)
@@ -74,7 +91,8 @@ def load_source_profile(model: PiperModel) -> SpeakerProfile:
         tmp = path.with_suffix(f".{os.getpid()}.tmp.npz")
         np.savez(tmp, log_f0_median=profile.log_f0_median, log_f0_mad=profile.log_f0_mad,
                  formants_hz=profile.formants_hz, mean_envelope_db=profile.mean_envelope_db,
-                 bandwidth_hz=profile.bandwidth_hz, seconds_per_id=profile.seconds_per_id)
+                 bandwidth_hz=profile.bandwidth_hz, seconds_per_id=profile.seconds_per_id,
+                 length_curve=profile.length_curve)
         os.replace(tmp, path)
     except OSError as error:
         log.warning("could not cache the source profile in %s (%s)", path, error)

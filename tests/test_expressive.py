@@ -1,0 +1,119 @@
+"""Expressive controls with the real engine: emotion, exact duration, pitch, determinism."""
+
+import numpy as np
+import pytest
+
+import timbrel
+from timbrel.duration import DurationError
+from timbrel.emotion import EMOTIONS, dominant, emotion_from_clip, emotion_from_text
+from timbrel.prosody import prosody_for
+from timbrel.prosody_features import measure
+
+TEXT = "The old lighthouse keeper climbed the stairs every evening to light the lamp."
+
+
+def render(voice, **settings):
+    samples, rate = timbrel.synthesize_to_array(
+        TEXT, voice, timbrel.SynthesisConfig(watermark=False, **settings))
+    return samples, rate
+
+
+@pytest.fixture(scope="module")
+def calm(voice):
+    samples, rate = render(voice)
+    return measure(samples, rate)
+
+
+@pytest.mark.parametrize("emotion,direction", [
+    ("happy", {"f0_median_st": +1, "f0_range_st": +1, "tilt_db": -1}),
+    ("angry", {"f0_median_st": +1, "energy_db": +1, "tilt_db": -1}),
+    ("sad", {"f0_median_st": -1, "f0_range_st": -1, "energy_db": -1, "tilt_db": +1}),
+    ("surprised", {"f0_median_st": +1, "f0_range_st": +1}),
+])
+def test_presets_move_prosody_in_the_published_direction(voice, calm, emotion, direction):
+    samples, rate = render(voice, emotion=emotion)
+    features = measure(samples, rate)
+    for name, sign in direction.items():
+        change = getattr(features, name) - getattr(calm, name)
+        assert np.sign(change) == sign, f"{emotion}: {name} moved {change:+.2f}"
+
+
+def test_sad_is_slower_than_angry(voice):
+    sad, _ = render(voice, emotion="sad")
+    angry, _ = render(voice, emotion="angry")
+    assert len(sad) > 1.2 * len(angry)
+
+
+def test_intensity_scales_the_change(voice, calm):
+    mild = measure(*render(voice, emotion="happy", emotion_intensity=0.5))
+    strong = measure(*render(voice, emotion="happy", emotion_intensity=1.8))
+    assert calm.f0_median_st < mild.f0_median_st < strong.f0_median_st
+
+
+def test_description_in_english_and_chinese():
+    assert dominant(emotion_from_text("angrily")[0]) == "angry"
+    assert dominant(emotion_from_text("愤怒地质问")[0]) == "angry"
+    assert dominant(emotion_from_text("悲伤地说")[0]) == "sad"
+    vector, understood = emotion_from_text("like a purple giraffe")
+    assert not understood and dominant(vector) == "calm"
+
+
+def test_description_reaches_the_audio(voice, calm):
+    features = measure(*render(voice, emotion_text="悲伤地说"))
+    assert features.f0_median_st < calm.f0_median_st - 0.5
+
+
+def test_emotion_from_a_clip_keeps_the_arousal(voice):
+    """Clip B (another rendering) gives a vector; high- and low-arousal clips differ."""
+    angry_clip, rate = render(voice, emotion="angry", emotion_intensity=1.5)
+    sad_clip, _ = render(voice, emotion="sad", emotion_intensity=1.5)
+    angry_vec, sad_vec = emotion_from_clip(angry_clip, rate), emotion_from_clip(sad_clip, rate)
+    assert len(angry_vec) == len(EMOTIONS) and all(0 <= v <= 1 for v in angry_vec)
+    low = [EMOTIONS.index(name) for name in ("sad", "melancholic", "calm")]
+    assert sum(sad_vec[i] for i in low) > sum(angry_vec[i] for i in low)
+    # the vector read from the clip moves speech the same way when applied to the voice
+    assert prosody_for(sad_vec).pitch_range < prosody_for(angry_vec).pitch_range
+
+
+def test_emotion_reference_file(voice, tmp_path, calm):
+    clip = timbrel.synthesize_to_file(TEXT, voice, tmp_path / "sad.wav",
+                                      timbrel.SynthesisConfig(emotion="sad", watermark=False))
+    features = measure(*render(voice, emotion_reference=str(clip)))
+    assert features.f0_range_st != calm.f0_range_st
+
+
+@pytest.mark.parametrize("target", [2.5, 4.0, 7.5])
+def test_exact_duration(voice, target):
+    samples, rate = render(voice, duration=target)
+    assert abs(len(samples) / rate - target) <= max(0.02 * target, 0.05)
+
+
+def test_impossible_duration_names_the_range(voice):
+    with pytest.raises(DurationError, match=r"feasible range is \d+\.\d+-\d+\.\d+ s"):
+        render(voice, duration=0.5)
+
+
+@pytest.mark.parametrize("shift", [-5.0, 4.0])
+def test_pitch_shift_lands_within_a_third_of_a_semitone(voice, calm, shift):
+    features = measure(*render(voice, pitch_shift=shift))
+    assert abs(features.f0_median_st - calm.f0_median_st - shift) <= 0.3
+
+
+def test_pitch_variation_flattens(voice, calm):
+    flat = measure(*render(voice, pitch_variation=0.3))
+    assert flat.f0_range_st < 0.6 * calm.f0_range_st
+
+
+def test_all_controls_with_a_seed_are_bit_identical(voice):
+    settings = dict(emotion="happy", emotion_intensity=1.3, duration=5.0, pitch_shift=1.0,
+                    seed=11)
+    a, _ = render(voice, **settings)
+    b, _ = render(voice, **settings)
+    assert np.array_equal(a, b)
+
+
+def test_controls_stored_as_voice_defaults(voice):
+    sad_voice = voice.with_changes(defaults={"emotion": "sad", "speed": 0.9})
+    a, _ = render(sad_voice)
+    b, _ = render(voice, emotion="sad", speed=0.9)
+    assert np.array_equal(a, b)
