@@ -1,16 +1,19 @@
 """Global voice conversion: pitch mapping, formant-ratio frequency warp, long-term
-spectrum correction, WORLD resynthesis.
+spectrum correction.
 
-This is the method that kept intelligibility in the project's feasibility study
+The method kept intelligibility in the project's feasibility study
 (shared/research/cloning-feasibility.md): Praat autocorrelation pitch (WORLD's own
-trackers mis-track the Piper voice), log-F0 mapped by median and MAD (robust to Praat's
-octave errors), every spectral envelope warped along frequency by the ratio of the
-speakers' mean formants, then tilted by the smoothed difference of their long-term
-spectra.
+trackers mis-track the Piper voice), log-F0 mapped by median and spread (MAD, robust to
+Praat's octave errors), a frequency warp by the ratio of the speakers' mean formants,
+then the smoothed difference of their long-term spectra (measured on WORLD CheapTrick
+envelopes). Rendering uses PSOLA (Praat "Change gender") plus a zero-phase STFT filter
+rather than WORLD resynthesis: on held-out dev sentences it kept similarity, lowered WER
+and cost a third of the CPU time.
 """
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 
 import numpy as np
@@ -18,6 +21,7 @@ import numpy as np
 from ...prosody import Prosody
 
 FRAME_MS = 5.0
+_PRAAT_RANDOM = threading.Lock()
 FFT_SIZE = 1024
 PITCH_FLOOR = 50.0
 PITCH_CEILING = 500.0
@@ -198,62 +202,64 @@ def warp_axis(envelope: np.ndarray, ratio: float, freqs: np.ndarray) -> np.ndarr
 def convert(samples: np.ndarray, sample_rate: int, source: SpeakerProfile,
             params: ConversionParams, *, prosody: Prosody | None = None,
             pitch_shift_semitones: float = 0.0, pitch_variation: float = 1.0,
-            target_samples: int | None = None) -> np.ndarray:
+            target_samples: int | None = None, seed: int = 0) -> np.ndarray:
     """Convert source-voice audio toward the target described by `params`.
 
+    Pitch (median and range), the formant-ratio warp and any time scaling are done in one
+    PSOLA pass (Praat's "Change gender"); the long-term spectrum correction, emotion tilt
+    and breathiness are then applied as a zero-phase STFT filter. (Measured against WORLD
+    analysis/resynthesis on held-out dev sentences: equal or better speaker similarity,
+    lower WER, a third of the CPU time.)
+
     `prosody` moves pitch level/range, spectral tilt and breathiness (emotion);
-    `target_samples` re-times the frame sequence to an exact length (duration control).
+    `target_samples` re-times the audio to an exact length (duration control).
     """
-    from .world import pyworld
+    import parselmouth
+    from parselmouth.praat import call, run
 
     if len(samples) < sample_rate * 0.05:
         return samples.astype(np.float32)
     prosody = prosody or Prosody()
-    f0, envelope, aperiodicity = world_analysis(samples, sample_rate, f0_ceiling=300.0)
-    log_env = np.log(envelope + 1e-16)
-    if target_samples is not None:
-        frames = max(2, int(round(target_samples / sample_rate * 1000.0 / FRAME_MS)) + 1)
-        f0, log_env, aperiodicity = retime(f0, log_env, aperiodicity, frames)
-    voiced = f0 > 0
-    new_f0 = np.zeros_like(f0)
     shift = (pitch_shift_semitones + prosody.pitch_semitones) * np.log(2.0) / 12.0
-    spread = params.log_f0_spread * prosody.pitch_range * pitch_variation
-    new_f0[voiced] = np.exp(
-        params.log_f0_median + shift + (np.log(f0[voiced]) - source.log_f0_median) * spread
-    )
-    new_f0[voiced] = np.clip(new_f0[voiced], 40.0, 1000.0)
-    freqs = np.linspace(0.0, sample_rate / 2.0, log_env.shape[1])
-    log_env = warp_axis(log_env, params.warp_ratio, freqs)
-    correction = params.correction_db.astype(np.float64) + tilt_curve(prosody.tilt_db, freqs)
-    log_env += correction * (np.log(10.0) / 10.0)
-    if prosody.breathiness > 0:
-        aperiodicity = breathier(aperiodicity, prosody.breathiness, freqs)
-    out = pyworld.synthesize(new_f0, np.ascontiguousarray(np.exp(log_env)),
-                             np.ascontiguousarray(aperiodicity), sample_rate,
-                             frame_period=FRAME_MS)
+    median_hz = float(np.exp(params.log_f0_median + shift))
+    spread = float(params.log_f0_spread * prosody.pitch_range * pitch_variation)
     length = target_samples if target_samples is not None else len(samples)
+    source_hz = float(np.exp(source.log_f0_median))
+    sound = parselmouth.Sound(np.asarray(samples, np.float64), sampling_frequency=sample_rate)
+    with _PRAAT_RANDOM:  # PSOLA draws random periods in voiceless parts: seed Praat
+        run(f"random_initializeWithSeedUnsafelyButPredictably ({int(seed)})")
+        changed = call(sound, "Change gender", 0.5 * source_hz, min(2.5 * source_hz, 600.0),
+                       float(params.warp_ratio), median_hz, spread, length / len(samples))
+    out = np.asarray(changed.values[0], dtype=np.float32)
+    if changed.sampling_frequency != sample_rate:
+        from ...audio import resample
+
+        out = resample(out, int(changed.sampling_frequency), sample_rate)
+    freqs = np.linspace(0.0, sample_rate / 2.0, FFT_SIZE // 2 + 1)
+    gain_db = params.correction_db.astype(np.float64) + tilt_curve(prosody.tilt_db, freqs)
+    out = shape_spectrum(out, gain_db, prosody.breathiness, np.random.default_rng(seed))
     if len(out) < length:
         out = np.pad(out, (0, length - len(out)))
     return out[:length].astype(np.float32)
 
 
-def retime(f0: np.ndarray, log_env: np.ndarray, aperiodicity: np.ndarray, frames: int
-           ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Resample the frame sequence to `frames` frames (WORLD-domain time scaling)."""
-    position = np.linspace(0.0, len(f0) - 1, frames)
-    lower = np.floor(position).astype(int)
-    upper = np.minimum(lower + 1, len(f0) - 1)
-    weight = (position - lower)[:, None]
-    nearest = np.round(position).astype(int)
-    voiced = (f0[nearest] > 0)
-    log_f0 = np.log(np.where(f0 > 0, f0, 1.0))
-    both = (f0[lower] > 0) & (f0[upper] > 0)
-    new_log_f0 = np.where(both, log_f0[lower] * (1 - weight[:, 0]) + log_f0[upper] * weight[:, 0],
-                          log_f0[nearest])
-    new_f0 = np.where(voiced, np.exp(new_log_f0), 0.0)
-    new_env = log_env[lower] * (1 - weight) + log_env[upper] * weight
-    new_ap = aperiodicity[lower] * (1 - weight) + aperiodicity[upper] * weight
-    return new_f0, new_env, new_ap
+def shape_spectrum(samples: np.ndarray, gain_db: np.ndarray, breathiness: float,
+                   rng: np.random.Generator) -> np.ndarray:
+    """Zero-phase STFT filter by `gain_db` (FFT_SIZE // 2 + 1 bins); with `breathiness`,
+    part of the energy above ~500 Hz keeps its magnitude but loses its phase (noise)."""
+    from scipy.signal import istft, stft
+
+    overlap = FFT_SIZE * 3 // 4
+    _, _, spectrum = stft(samples, nperseg=FFT_SIZE, noverlap=overlap)
+    gain = 10.0 ** (gain_db / 20.0)
+    spectrum = spectrum * gain[:, None]
+    if breathiness > 0:
+        freqs = np.linspace(0.0, 1.0, len(gain_db)) * 11025.0
+        weight = (breathiness * np.clip((freqs - 500.0) / 1500.0, 0.0, 1.0))[:, None]
+        noise = np.exp(2j * np.pi * rng.random(spectrum.shape))
+        spectrum = spectrum * (1.0 - weight) + np.abs(spectrum) * noise * weight
+    _, out = istft(spectrum, nperseg=FFT_SIZE, noverlap=overlap)
+    return out[: len(samples)].astype(np.float32)
 
 
 def tilt_curve(tilt_db: float, freqs: np.ndarray) -> np.ndarray:
@@ -262,9 +268,3 @@ def tilt_curve(tilt_db: float, freqs: np.ndarray) -> np.ndarray:
         return np.zeros_like(freqs)
     octaves = np.clip(np.log2(np.maximum(freqs, 1.0) / 1000.0) / 2.0, 0.0, 1.0)
     return tilt_db * octaves
-
-
-def breathier(aperiodicity: np.ndarray, amount: float, freqs: np.ndarray) -> np.ndarray:
-    """Mix aperiodic (noise) energy into the voice above ~500 Hz."""
-    weight = amount * np.clip((freqs - 500.0) / 1500.0, 0.0, 1.0)
-    return 1.0 - (1.0 - aperiodicity) * (1.0 - 0.85 * weight)

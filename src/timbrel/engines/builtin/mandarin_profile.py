@@ -1,0 +1,90 @@
+"""The Mandarin (Baker) voice's speaker profile, measured once and cached on disk.
+
+Conversion needs the source speaker's pitch, formants and long-term spectrum; enrollment
+stores parameters for the Piper source only, so Mandarin parameters are derived at
+synthesis time from this profile and the voice's reference (`target_profile`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+from pathlib import Path
+
+import numpy as np
+
+from .conversion import SpeakerProfile, speaker_profile
+from .mandarin_model import MandarinModel
+from .source_profile import cache_dir
+
+log = logging.getLogger(__name__)
+
+PROFILE_VERSION = 1
+# Tone-numbered pinyin (sandhi applied), so the profile does not move when G2P changes.
+PROFILE_SENTENCES = (
+    "jin1 tian1 tian1 qi4 hen2 hao3 , wo3 men5 qu4 gong1 yuan2 san4 bu4 ba5",
+    "ta1 mei3 tian1 zao3 shang5 dou1 he1 yi4 bei1 re4 niu2 nai3",
+    "zhe4 ge4 cheng2 shi4 de5 jiao1 tong1 fei1 chang2 fang1 bian4",
+    "qing2 ba3 chuang1 hu4 da3 kai1 , rang4 xin1 xian1 kong1 qi4 jin4 lai2",
+    "xiao3 peng2 you3 men5 zai4 cao3 di4 shang4 kuai4 le4 de5 wan2 shua3",
+    "ta1 shuo1 ming2 tian1 yao4 qu4 yin2 hang2 ban4 li3 ye4 wu4",
+    "zhong1 guo2 you3 wu3 qian1 duo1 nian2 de5 li4 shi3",
+    "yu3 hou4 de5 tian1 kong1 chu1 xian4 le5 yi2 dao4 mei3 li4 de5 cai3 hong2",
+)
+
+
+def measure_mandarin_profile(model: MandarinModel, sample_rate: int) -> SpeakerProfile:
+    """Profile of the Mandarin voice as the engine uses it (resampled to `sample_rate`)."""
+    from ...audio import resample
+    from .baker_symbols import to_ids
+
+    pieces = [model.synthesize_ids(to_ids(sentence.split())) for sentence in PROFILE_SENTENCES]
+    audio = resample(np.concatenate(pieces), model.sample_rate, sample_rate)
+    return speaker_profile(audio, sample_rate)
+
+
+def load_mandarin_profile(model: MandarinModel, sample_rate: int) -> SpeakerProfile:
+    """The cached profile for these model files, measured (a few seconds) when missing."""
+    digest = hashlib.sha256()
+    for name in ("fastspeech2_quan.tflite", "mb_melgan.tflite"):
+        with open(model.assets / name, "rb") as handle:
+            digest.update(handle.read(1_000_000))
+    path = cache_dir() / (f"mandarin-profile-v{PROFILE_VERSION}-{sample_rate}-"
+                          f"{digest.hexdigest()[:12]}.npz")
+    cached = _read(path)
+    if cached is not None:
+        return cached
+    profile = measure_mandarin_profile(model, sample_rate)
+    _write(path, profile)
+    return profile
+
+
+def _read(path: Path) -> SpeakerProfile | None:
+    if not path.is_file():
+        return None
+    try:
+        with np.load(path) as data:
+            return SpeakerProfile(
+                log_f0_median=float(data["log_f0_median"]),
+                log_f0_mad=float(data["log_f0_mad"]),
+                formants_hz=data["formants_hz"],
+                mean_envelope_db=data["mean_envelope_db"],
+                bandwidth_hz=float(data["bandwidth_hz"]),
+            )
+    except (OSError, KeyError, ValueError) as error:
+        log.warning("ignoring unreadable profile cache %s (%s)", path, error)
+        return None
+
+
+def _write(path: Path, profile: SpeakerProfile) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp.npz")
+        np.savez(tmp, log_f0_median=profile.log_f0_median, log_f0_mad=profile.log_f0_mad,
+                 formants_hz=profile.formants_hz, mean_envelope_db=profile.mean_envelope_db,
+                 bandwidth_hz=profile.bandwidth_hz)
+        os.replace(tmp, path)
+    except OSError as error:
+        log.warning("could not cache the Mandarin profile in %s (%s)", path, error)
+
