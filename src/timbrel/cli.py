@@ -11,7 +11,7 @@ from enum import IntEnum
 
 from . import __version__
 
-COMMAND_MODULES = ("say", "voice", "check", "text", "watermark", "serve")
+COMMAND_MODULES = ("say", "voice", "check", "text", "watermark", "serve", "batch")
 
 
 class ExitCode(IntEnum):

@@ -21,7 +21,7 @@ DEFAULTS: dict[str, Any] = {
     "noise_w": 0.8,
     "sentence_pause": 0.35,
     "loudness_lufs": -18.0,
-    "language": "en",
+    "language": "auto",
     "watermark": True,
     "emotion": (0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0),
     "emotion_intensity": 1.0,
@@ -69,6 +69,12 @@ class SynthesisConfig:
     sentence_pause: float | None = None
     loudness_lufs: float | None = None
     language: str | None = None
+    lexicon: tuple[dict[str, str], ...] | str | None = None
+    """Pronunciation overrides for this call: entry dicts (``{"word": "行", "context":
+    "银行", "phoneme": "hang2"}``) or a JSONL file path; added to the voice's own lexicon,
+    and winning where both have the same word and context."""
+    phoneme_mode: bool | None = None
+    """Read the whole text as phonemes (pinyin and/or IPA) instead of running G2P."""
     watermark: bool | None = None
     """Embed the provenance watermark (default on); only an explicit False turns it off."""
 
@@ -96,6 +102,10 @@ class SynthesisConfig:
             raise ConfigError(f"give only one emotion source, not {' and '.join(given)}")
         if self.language is not None and self.language not in ("en", "zh", "auto"):
             raise ConfigError(f"language must be 'en', 'zh' or 'auto', got {self.language!r}")
+        if self.lexicon is not None:
+            object.__setattr__(self, "lexicon", _lexicon_records(self.lexicon))
+        if self.phoneme_mode is not None and not isinstance(self.phoneme_mode, bool):
+            raise ConfigError(f"phoneme_mode must be true or false, got {self.phoneme_mode!r}")
         if self.watermark is not None and not isinstance(self.watermark, bool):
             raise ConfigError(f"watermark must be true or false, got {self.watermark!r}")
         return self
@@ -132,3 +142,24 @@ class SynthesisConfig:
         if unknown:
             raise ConfigError(f"unknown setting(s): {', '.join(unknown)}")
         return cls(**values).validate()
+
+
+def _lexicon_records(value: Any) -> tuple[dict[str, str], ...]:
+    """A lexicon given as entry dicts or a JSONL path, checked and normalised to records."""
+    import os
+
+    from .text.lexicon import Lexicon, LexiconError
+
+    try:
+        if isinstance(value, str | os.PathLike):
+            lexicon = Lexicon.from_jsonl(value)
+        elif isinstance(value, list | tuple):
+            lexicon = Lexicon.from_records(value)
+        else:
+            raise ConfigError(f"lexicon must be a JSONL file path or a list of entries, "
+                              f"got {type(value).__name__}")
+    except LexiconError as error:
+        raise ConfigError(f"lexicon: {error}") from error
+    except OSError as error:
+        raise ConfigError(f"lexicon: cannot read {value}: {error.strerror or error}") from error
+    return tuple(lexicon.to_records())

@@ -1,16 +1,17 @@
 """Rendering: text + voice + settings -> a stream of audio chunks, or a file.
 
-Each segment is spoken by the voice's engine with the same seed, loudness-normalised on
-its own (so level cannot creep over a long text), given short fades, and followed by a
-pause. `synthesize` streams; `synthesize_to_file` writes as it goes.
+Text is cut into segments (sentences, or clauses of long sentences); each is spoken by the
+voice's engine with the same seed, loudness-normalised on its own (so level cannot creep
+over a long text), faded in and out over 10 ms into the pause that follows it (longer after
+a sentence than a clause, longest after a paragraph). `synthesize` streams;
+`synthesize_to_file` writes as it goes, so a chapter never sits in memory whole.
 """
 
 from __future__ import annotations
 
 import logging
 import os
-import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -18,68 +19,85 @@ import numpy as np
 
 from .audio import AudioChunk, AudioWriter, normalize_loudness
 from .controls import SynthesisConfig
-from .duration import DurationError, DurationPlan, plan_duration
+from .duration import DurationError
 from .emotion import resolve_emotion
 from .engines import Engine, get_engine
 from .prosody import prosody_for
+from .render_plan import Piece, fit_pieces, plan_pieces
 from .voice import Voice
 
 log = logging.getLogger(__name__)
 
-MAX_SEGMENT_CHARS = 400
-FADE_SECONDS = 0.005
+FADE_SECONDS = 0.01
 
 
 class TextError(ValueError):
     """The text cannot be spoken (empty, or nothing speakable in it)."""
 
 
-def synthesize(text: str, voice: Voice, config: SynthesisConfig | None = None
-               ) -> Iterator[AudioChunk]:
-    """Speak `text` in `voice`, yielding audio chunks as soon as each segment is ready."""
+SegmentRender = Callable[[SynthesisConfig], list[AudioChunk]]
+"""Speak one segment with the given settings; returns its finished chunks."""
+SegmentCheck = Callable[[Piece, SegmentRender, SynthesisConfig], list[AudioChunk]]
+"""A per-segment hook (e.g. `qa.Verifier`): gets the piece, a way to (re)render it and the
+settings, and returns the chunks to keep."""
+
+
+def synthesize(text: str, voice: Voice, config: SynthesisConfig | None = None, *,
+               check: SegmentCheck | None = None) -> Iterator[AudioChunk]:
+    """Speak `text` in `voice`, yielding audio chunks as soon as each segment is ready.
+
+    Text of any length is cut at sentence and clause boundaries (see `render_plan`);
+    memory stays bounded because only one segment's audio is held at a time. `check`, when
+    given, sees every segment before it is yielded and may re-render it.
+    """
     if not isinstance(text, str) or not text.strip():
         raise TextError("the text is empty: give something to say")
-    if not any(character.isalnum() for character in text):
+    pieces = plan_pieces(text)
+    if not pieces:
         raise TextError("nothing speakable in the text (only punctuation or symbols?)")
     settings = resolve_emotion((config or SynthesisConfig()).resolved(dict(voice.defaults)))
     marked = watermark_enabled(config)
     engine = get_engine(voice.engine)
     prosody = prosody_for(settings.emotion, settings.emotion_intensity)
-    parts = paragraphs(text)
     pause = settings.sentence_pause * prosody.pause
-    targets: list[float | None] = [None] * len(parts)
     if settings.duration is not None:
-        plan = fit_duration(engine, parts, voice, settings, pause)
-        targets, pause = list(plan.paragraph_seconds), plan.pause_seconds
+        pieces, pause = fit_duration(engine, pieces, voice, settings, pause)
     loudness = settings.loudness_lufs + prosody.energy_db
     produced = False
-    for paragraph, target in zip(parts, targets, strict=True):
-        if produced:
-            yield silence(2.0 * pause, engine.sample_rate)
-        first = True
-        extra = {} if target is None else {"target_seconds": target}
-        for chunk in engine.synthesize(paragraph, voice, settings, **extra):
-            if not first:
-                yield silence(pause, chunk.sample_rate)
-            first = False
+    waiting = 0.0  # pause owed before the next chunk (none before the first or after the last)
+    for piece in pieces:
+        extra = {} if piece.target_seconds is None else {"target_seconds": piece.target_seconds}
+
+        def render(chosen: SynthesisConfig, piece: Piece = piece, extra: dict = extra
+                   ) -> list[AudioChunk]:
+            return [finish_chunk(chunk, loudness)
+                    for chunk in engine.synthesize(piece.text, voice, chosen, **extra)]
+
+        if check is None:
+            chunks: Iterable[AudioChunk] = (
+                finish_chunk(chunk, loudness)
+                for chunk in engine.synthesize(piece.text, voice, settings, **extra))
+        else:
+            chunks = check(piece, render, settings)
+        for number, chunk in enumerate(chunks):
+            gap = pause if number else waiting
+            if produced and gap > 0:
+                yield silence(gap, chunk.sample_rate)
             produced = True
-            finished = finish_chunk(chunk, loudness)
-            yield watermark_chunk(finished) if marked else finished
+            yield watermark_chunk(chunk) if marked else chunk
+            waiting = 0.0
+        waiting = max(waiting, piece.pause_units * pause)
     if not produced:
         raise TextError("nothing speakable in the text (only punctuation or symbols?)")
 
 
-def fit_duration(engine: Engine, parts: list[str], voice: Voice, settings: SynthesisConfig,
-                 pause: float) -> DurationPlan:
+def fit_duration(engine: Engine, pieces: list[Piece], voice: Voice, settings: SynthesisConfig,
+                 pause: float) -> tuple[list[Piece], float]:
     if not engine.capabilities.exact_duration:
         raise DurationError(f"engine '{engine.name}' cannot render an exact duration")
     natural = replace(settings, speed=1.0)
-    estimates = [engine.estimate_seconds(part, voice, natural) for part in parts]
-    return plan_duration(float(settings.duration), estimates, pause)
-
-
-def paragraphs(text: str) -> list[str]:
-    return [part.strip() for part in re.split(r"\n\s*\n", text) if part.strip()]
+    return fit_pieces(pieces, lambda text: engine.estimate_seconds(text, voice, natural),
+                      pause, float(settings.duration))
 
 
 def silence(seconds: float, sample_rate: int) -> AudioChunk:
@@ -104,8 +122,14 @@ def watermark_enabled(config: SynthesisConfig | None) -> bool:
 
 
 def watermark_chunk(chunk: AudioChunk) -> AudioChunk:
+    import torch
+
     from .watermark import apply_watermark
 
+    # The mark's last bit depends on torch's thread count; the speaker encoder pins it to 1
+    # when it loads, so pin it here too: the same bytes whether or not that has happened.
+    if torch.get_num_threads() != 1:
+        torch.set_num_threads(1)
     return AudioChunk(samples=apply_watermark(chunk.samples, chunk.sample_rate),
                       sample_rate=chunk.sample_rate, text=chunk.text)
 

@@ -38,6 +38,13 @@ def add_synthesis_flags(parser: argparse.ArgumentParser) -> None:
                        help="pause between sentences, seconds")
     group.add_argument("--loudness", type=float, dest="loudness_lufs",
                        help="target loudness in LUFS (default -18)")
+    group.add_argument("--lang", dest="language", choices=("en", "zh", "auto"),
+                       help="language of the text (default auto: Chinese characters are read "
+                            "as Mandarin, Latin words as English)")
+    group.add_argument("--lexicon", metavar="FILE",
+                       help="pronunciation lexicon (JSONL), added to the voice's own")
+    group.add_argument("--phoneme-mode", action="store_true", default=None,
+                       help="read the whole text as phonemes: pinyin (ni3 hao3) and/or IPA")
     group.add_argument("--no-watermark", dest="watermark", action="store_false",
                        help="do not embed the provenance watermark (the file's tags say so)")
 
@@ -59,6 +66,8 @@ def synthesis_config(args: argparse.Namespace) -> SynthesisConfig:
         emotion=args.emotion, emotion_text=args.emotion_text,
         emotion_reference=args.emotion_reference, emotion_intensity=args.emotion_intensity,
         sentence_pause=args.sentence_pause, loudness_lufs=args.loudness_lufs,
+        language=getattr(args, "language", None), lexicon=getattr(args, "lexicon", None),
+        phoneme_mode=getattr(args, "phoneme_mode", None),
         watermark=False if getattr(args, "watermark", True) is False else None,
     ).validate()
 

@@ -21,6 +21,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add.add_argument("audio", help="reference clip (3-30 s; longer clips are cut)")
     add.add_argument("--transcript", help="what the clip says (else the recogniser writes it)")
     add.add_argument("--language", default="en", choices=("en", "zh"))
+    add.add_argument("--lexicon", metavar="FILE",
+                     help="pronunciation lexicon (JSONL) stored with the voice")
     add.add_argument("--consent", default="", help="who agreed to this voice being cloned, how")
     add.add_argument("--force", action="store_true", help="replace a voice of the same name")
     add.set_defaults(func=run_add)
@@ -50,8 +52,13 @@ def run_add(args: argparse.Namespace) -> int:
     if not args.consent.strip():
         log.warning("no consent note given: record who agreed to this voice being cloned "
                     "with --consent \"...\"")
+    lexicon = None
+    if args.lexicon:
+        from ..text.lexicon import Lexicon
+
+        lexicon = Lexicon.from_jsonl(args.lexicon).to_records()
     voice = enroll(args.audio, transcript=args.transcript, language=args.language,
-                   consent=args.consent)
+                   consent=args.consent, lexicon=lexicon)
     path = voices.add(args.name, voice, overwrite=args.force)
     print(f"added voice '{args.name}' ({voice.reference_seconds:.1f} s reference) -> {path}")
     print(f"transcript: {voice.transcript or '(none)'}")

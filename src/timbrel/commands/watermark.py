@@ -12,10 +12,13 @@ import json
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("watermark", help="check files for timbrel's watermark")
     actions = parser.add_subparsers(dest="watermark_command", metavar="ACTION", required=True)
+    from ..watermark import THRESHOLD
+
     detect = actions.add_parser(
         "detect", help="say, per file, whether timbrel's watermark is present",
         description="Score each file for the PerTh watermark timbrel embeds in its output "
-                    "(confidence 0..1; marked at 0.5 and above) and show its provenance tags.")
+                    f"(confidence 0..1; marked at {THRESHOLD} and above) and show its "
+                    "provenance tags.")
     detect.add_argument("files", nargs="+", metavar="FILE")
     detect.add_argument("--json", action="store_true", help="one JSON object per line")
     detect.set_defaults(func=run_detect)
