@@ -122,14 +122,8 @@ def watermark_enabled(config: SynthesisConfig | None) -> bool:
 
 
 def watermark_chunk(chunk: AudioChunk) -> AudioChunk:
-    import torch
-
     from .watermark import apply_watermark
 
-    # The mark's last bit depends on torch's thread count; the speaker encoder pins it to 1
-    # when it loads, so pin it here too: the same bytes whether or not that has happened.
-    if torch.get_num_threads() != 1:
-        torch.set_num_threads(1)
     return AudioChunk(samples=apply_watermark(chunk.samples, chunk.sample_rate),
                       sample_rate=chunk.sample_rate, text=chunk.text)
 

@@ -74,7 +74,7 @@ def apply_watermark(samples: np.ndarray, sample_rate: int) -> np.ndarray:
         log.debug("%.3f s piece too short to mark; left as is", len(samples) / sample_rate)
         return samples
     model = _watermarker()
-    with _LOCK, _quiet():
+    with _LOCK, _quiet(), _torch_settings():
         marked = model.apply_watermark(samples, sample_rate=int(sample_rate))
     marked = np.asarray(marked, dtype=np.float32)
     if len(marked) < len(samples):
@@ -95,7 +95,7 @@ def watermark_score(samples: np.ndarray, sample_rate: int) -> float:
     model = _watermarker()
     scores, weights = [], []
     for piece in pieces:
-        with _LOCK, _quiet():
+        with _LOCK, _quiet(), _torch_settings():
             score = model.get_watermark(piece, sample_rate=int(sample_rate), round=False)
         scores.append(float(np.clip(np.mean(score), 0.0, 1.0)))
         weights.append(len(piece))
@@ -120,6 +120,19 @@ def detect_file(path: str | os.PathLike[str]) -> WatermarkResult:
     return WatermarkResult(present=result.present, confidence=result.confidence,
                            file=str(path), seconds=result.seconds,
                            provenance=read_provenance(path))
+
+
+@contextlib.contextmanager
+def _torch_settings():
+    """No autograd (PerTh otherwise keeps ~3.6 MB of graph per call) and one thread (the
+    mark's last bit depends on torch's thread count; the speaker encoder pins it to 1 when
+    it loads, so pin it here too: the same bytes whether or not that has happened)."""
+    import torch
+
+    if torch.get_num_threads() != 1:
+        torch.set_num_threads(1)
+    with torch.no_grad():
+        yield
 
 
 @lru_cache(maxsize=1)

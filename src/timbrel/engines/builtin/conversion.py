@@ -202,7 +202,8 @@ def warp_axis(envelope: np.ndarray, ratio: float, freqs: np.ndarray) -> np.ndarr
 def convert(samples: np.ndarray, sample_rate: int, source: SpeakerProfile,
             params: ConversionParams, *, prosody: Prosody | None = None,
             pitch_shift_semitones: float = 0.0, pitch_variation: float = 1.0,
-            target_samples: int | None = None, seed: int = 0) -> np.ndarray:
+            target_samples: int | None = None, seed: int = 0,
+            frame_gains_db: np.ndarray | None = None) -> np.ndarray:
     """Convert source-voice audio toward the target described by `params`.
 
     Pitch (median and range), the formant-ratio warp and any time scaling are done in one
@@ -212,7 +213,9 @@ def convert(samples: np.ndarray, sample_rate: int, source: SpeakerProfile,
     lower WER, a third of the CPU time.)
 
     `prosody` moves pitch level/range, spectral tilt and breathiness (emotion);
-    `target_samples` re-times the audio to an exact length (duration control).
+    `target_samples` re-times the audio to an exact length (duration control);
+    `frame_gains_db` ([bins, frames] on the input's STFT grid, e.g. phoneme-aware
+    corrections) replaces the global long-term correction.
     """
     import parselmouth
     from parselmouth.praat import call, run
@@ -236,7 +239,13 @@ def convert(samples: np.ndarray, sample_rate: int, source: SpeakerProfile,
 
         out = resample(out, int(changed.sampling_frequency), sample_rate)
     freqs = np.linspace(0.0, sample_rate / 2.0, FFT_SIZE // 2 + 1)
-    gain_db = params.correction_db.astype(np.float64) + tilt_curve(prosody.tilt_db, freqs)
+    tilt = tilt_curve(prosody.tilt_db, freqs)
+    if frame_gains_db is None:
+        gain_db = params.correction_db.astype(np.float64) + tilt
+    else:
+        frames = len(out) // (FFT_SIZE // 4) + 1
+        columns = np.round(np.linspace(0, frame_gains_db.shape[1] - 1, frames)).astype(int)
+        gain_db = frame_gains_db[:, columns] + tilt[:, None]
     out = shape_spectrum(out, gain_db, prosody.breathiness, np.random.default_rng(seed))
     if len(out) < length:
         out = np.pad(out, (0, length - len(out)))
@@ -245,16 +254,22 @@ def convert(samples: np.ndarray, sample_rate: int, source: SpeakerProfile,
 
 def shape_spectrum(samples: np.ndarray, gain_db: np.ndarray, breathiness: float,
                    rng: np.random.Generator) -> np.ndarray:
-    """Zero-phase STFT filter by `gain_db` (FFT_SIZE // 2 + 1 bins); with `breathiness`,
+    """Zero-phase STFT filter by `gain_db` (FFT_SIZE // 2 + 1 bins, or [bins, frames] for a
+    time-varying filter); with `breathiness`,
     part of the energy above ~500 Hz keeps its magnitude but loses its phase (noise)."""
     from scipy.signal import istft, stft
 
     overlap = FFT_SIZE * 3 // 4
     _, _, spectrum = stft(samples, nperseg=FFT_SIZE, noverlap=overlap)
-    gain = 10.0 ** (gain_db / 20.0)
-    spectrum = spectrum * gain[:, None]
+    gain = 10.0 ** (np.asarray(gain_db) / 20.0)
+    if gain.ndim == 1:
+        gain = gain[:, None]
+    elif gain.shape[1] != spectrum.shape[1]:
+        columns = np.round(np.linspace(0, gain.shape[1] - 1, spectrum.shape[1])).astype(int)
+        gain = gain[:, columns]
+    spectrum = spectrum * gain
     if breathiness > 0:
-        freqs = np.linspace(0.0, 1.0, len(gain_db)) * 11025.0
+        freqs = np.linspace(0.0, 1.0, spectrum.shape[0]) * 11025.0
         weight = (breathiness * np.clip((freqs - 500.0) / 1500.0, 0.0, 1.0))[:, None]
         noise = np.exp(2j * np.pi * rng.random(spectrum.shape))
         spectrum = spectrum * (1.0 - weight) + np.abs(spectrum) * noise * weight

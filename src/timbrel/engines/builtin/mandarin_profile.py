@@ -16,11 +16,14 @@ import numpy as np
 
 from .conversion import SpeakerProfile, speaker_profile
 from .mandarin_model import MandarinModel
+from .source_profile import PROFILE_VERSION as SOURCE_PROFILE_VERSION
 from .source_profile import cache_dir
 
 log = logging.getLogger(__name__)
 
 PROFILE_VERSION = 1
+"""Part of the cache name, with the Piper profile's version: bumping either re-measures."""
+
 # Tone-numbered pinyin (sandhi applied), so the profile does not move when G2P changes.
 PROFILE_SENTENCES = (
     "jin1 tian1 tian1 qi4 hen2 hao3 , wo3 men5 qu4 gong1 yuan2 san4 bu4 ba5",
@@ -50,7 +53,8 @@ def load_mandarin_profile(model: MandarinModel, sample_rate: int) -> SpeakerProf
     for name in ("fastspeech2_quan.tflite", "mb_melgan.tflite"):
         with open(model.assets / name, "rb") as handle:
             digest.update(handle.read(1_000_000))
-    path = cache_dir() / (f"mandarin-profile-v{PROFILE_VERSION}-{sample_rate}-"
+    version = f"{PROFILE_VERSION}.{SOURCE_PROFILE_VERSION}"
+    path = cache_dir() / (f"mandarin-profile-v{version}-{sample_rate}-"
                           f"{digest.hexdigest()[:12]}.npz")
     cached = _read(path)
     if cached is not None:

@@ -79,6 +79,12 @@ class PiperModel:
         self, ids: list[int], scales: PiperScales, rng: np.random.Generator
     ) -> np.ndarray:
         """Phoneme ids to float32 audio at `sample_rate`."""
+        return self.synthesize_aligned(ids, scales, rng)[0]
+
+    def synthesize_aligned(
+        self, ids: list[int], scales: PiperScales, rng: np.random.Generator
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Audio and the number of samples each phoneme id lasts."""
         tokens = np.asarray([ids], dtype=np.int64)
         lengths = np.asarray([len(ids)], dtype=np.int64)
         scale_array = np.asarray([scales.noise, scales.length, scales.noise_w], dtype=np.float32)
@@ -86,26 +92,19 @@ class PiperModel:
         frames = int(len(ids) * FRAMES_PER_ID * max(1.0, scales.length)) + 64
         while True:
             noise_latent = rng.standard_normal((1, 192, frames)).astype(np.float32)
+            inputs = {"input": tokens, "input_lengths": lengths, "scales": scale_array,
+                      "noise_duration": noise_duration, "noise_latent": noise_latent}
             try:
-                audio = self.session.run(
-                    None,
-                    {
-                        "input": tokens,
-                        "input_lengths": lengths,
-                        "scales": scale_array,
-                        "noise_duration": noise_duration,
-                        "noise_latent": noise_latent,
-                    },
-                )[0]
+                audio, widths = self.session.run(None, inputs)
                 break
-            except Exception as error:  # noqa: BLE001 - the noise bank was too short
-                if "noise" not in str(error).lower() and frames > 100_000:
-                    raise
+            except Exception:  # the latent noise bank was shorter than the utterance
                 if frames > 400_000:
                     raise
                 log.debug("latent noise bank of %d frames too short; doubling", frames)
                 frames *= 2
-        return np.asarray(audio, dtype=np.float32).reshape(-1)
+        hop = int(self.voice.config.hop_length)
+        samples_per_id = (np.asarray(widths).reshape(-1) * hop).astype(np.int64)
+        return np.asarray(audio, dtype=np.float32).reshape(-1), samples_per_id
 
 
 def seeded_graph_bytes(model_path: Path) -> bytes:
@@ -116,7 +115,7 @@ def seeded_graph_bytes(model_path: Path) -> bytes:
     model = onnx.load(str(model_path))
     graph = model.graph
     replaced = 0
-    for index, node in enumerate(list(graph.node)):
+    for node in list(graph.node):
         if node.op_type != "RandomNormalLike" or node.name not in NOISE_INPUTS:
             continue
         input_name = NOISE_INPUTS[node.name]
@@ -137,7 +136,9 @@ def seeded_graph_bytes(model_path: Path) -> bytes:
             "Constant", [], [zeros_name], name=f"{node.name}/noise_zero",
             value=helper.make_tensor(zeros_name, TensorProto.INT64, [3], [0, 0, 0])))
         replaced += 1
-        del index
     if replaced != len(NOISE_INPUTS):
         raise RuntimeError(f"{model_path}: expected 2 random nodes to seed, found {replaced}")
+    from piper.patch_voice_with_alignment import add_alignment_output
+
+    add_alignment_output(model)  # phoneme durations (w_ceil) as a second output
     return model.SerializeToString()

@@ -1,0 +1,147 @@
+"""Phoneme-aware spectral correction: each phoneme gets its own correction toward the voice.
+
+Enrollment: Piper reads the reference's transcript; dynamic time warping on MFCCs pairs
+every reference frame with a frame of that reading, whose phoneme is known from Piper's
+durations. For each phoneme, the correction is the mean difference between the
+reference's log spectrum and the (formant-warped) Piper spectrum over the paired frames;
+phonemes with few frames are pulled toward their class (vowel, nasal, fricative …) and
+classes toward the global correction; all are smoothed over a quarter octave and kept
+inside the reference's bandwidth. Synthesis: every output frame gets the correction of its
+phoneme (or class, or global), smoothed across frames.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from .conversion import FFT_SIZE, warp_axis
+from .phonemes import SILENCE, frame_labels, phoneme_class
+
+HOP = FFT_SIZE // 4
+SHRINK_FRAMES = 20.0  # a phoneme with this many frames gets half its own correction
+LIMIT_DB = 15.0
+ACTIVE_DB = 35.0
+GLOBAL = "#global"
+
+
+@dataclass(frozen=True)
+class PhonemeCorrections:
+    labels: tuple[str, ...]
+    gains_db: np.ndarray  # [len(labels), FFT_SIZE // 2 + 1]
+
+    def to_params(self) -> dict[str, object]:
+        return {"phoneme_labels": " ".join(self.labels),
+                "phoneme_correction_db": self.gains_db.astype(np.float32)}
+
+    @classmethod
+    def from_params(cls, params) -> PhonemeCorrections | None:
+        if "phoneme_labels" not in params:
+            return None
+        return cls(tuple(str(params["phoneme_labels"]).split(" ")),
+                   np.asarray(params["phoneme_correction_db"], dtype=np.float32))
+
+    def gain_matrix(self, labels: np.ndarray, smooth_frames: int = 5) -> np.ndarray:
+        """[bins, frames] gains for per-frame phoneme labels (fallback: class, global)."""
+        index = {label: number for number, label in enumerate(self.labels)}
+        rows = []
+        for label in labels:
+            row = index.get(label)
+            if row is None:
+                row = index.get(phoneme_class(label) if label != SILENCE else GLOBAL,
+                                index[GLOBAL])
+            rows.append(row)
+        gains = self.gains_db[np.asarray(rows, dtype=int)].T.astype(np.float64)
+        if smooth_frames > 1 and gains.shape[1] > 1:
+            kernel = np.hanning(smooth_frames + 2)[1:-1]
+            kernel /= kernel.sum()
+            padded = np.pad(gains, ((0, 0), (smooth_frames // 2, smooth_frames // 2)),
+                            mode="edge")
+            gains = np.apply_along_axis(lambda r: np.convolve(r, kernel, mode="valid"), 1,
+                                        padded)
+        return gains
+
+
+def log_spectrogram(samples: np.ndarray) -> np.ndarray:
+    """[frames, bins] log power (dB) on the conversion's STFT grid."""
+    from scipy.signal import stft
+
+    _, _, spectrum = stft(samples, nperseg=FFT_SIZE, noverlap=FFT_SIZE - HOP)
+    return (10.0 * np.log10(np.abs(spectrum) ** 2 + 1e-10)).T
+
+
+def mfcc_frames(samples: np.ndarray, sample_rate: int) -> np.ndarray:
+    import librosa
+
+    mfcc = librosa.feature.mfcc(y=samples.astype(np.float32), sr=sample_rate, n_mfcc=20,
+                                n_fft=FFT_SIZE, hop_length=HOP, n_mels=40, center=True)[1:]
+    mfcc = (mfcc - mfcc.mean(axis=1, keepdims=True)) / (mfcc.std(axis=1, keepdims=True) + 1e-6)
+    return mfcc
+
+
+def align_frames(reading: np.ndarray, reference: np.ndarray, sample_rate: int) -> np.ndarray:
+    """For each reference frame, the index of the paired frame of the reading (DTW)."""
+    import librosa
+
+    x, y = mfcc_frames(reading, sample_rate), mfcc_frames(reference, sample_rate)
+    _, path = librosa.sequence.dtw(X=x, Y=y, metric="euclidean")
+    paired = np.zeros(y.shape[1], dtype=int)
+    for reading_frame, reference_frame in path[::-1]:
+        paired[reference_frame] = reading_frame
+    return paired
+
+
+@lru_cache(maxsize=4)
+def _smoother(bins: int, sample_rate: int, octaves: float = 0.25) -> np.ndarray:
+    freqs = np.linspace(0.0, sample_rate / 2.0, bins)
+    log_f = np.log2(np.maximum(freqs, 50.0))
+    weights = np.exp(-0.5 * ((log_f[:, None] - log_f[None, :]) / octaves) ** 2)
+    return weights / weights.sum(axis=1, keepdims=True)
+
+
+def corrections_from_reading(reading: np.ndarray, reading_labels: np.ndarray,
+                             reference: np.ndarray, sample_rate: int, warp_ratio: float,
+                             bandwidth_hz: float) -> PhonemeCorrections:
+    """Per-phoneme corrections from Piper's reading of the reference transcript."""
+    log_reading = log_spectrogram(reading)
+    log_reference = log_spectrogram(reference)
+    bins = log_reading.shape[1]
+    freqs = np.linspace(0.0, sample_rate / 2.0, bins)
+    warped = warp_axis(log_reading, warp_ratio, freqs)
+    paired = align_frames(reading, reference, sample_rate)
+    frames = min(len(paired), len(log_reference))
+    paired = np.clip(paired[:frames], 0, len(warped) - 1)
+    labels = frame_labels(reading_labels, HOP, len(warped))[paired]
+    level_ref = log_reference[:frames].max(axis=1)
+    level_read = warped[paired].max(axis=1)
+    active = ((level_ref > level_ref.max() - ACTIVE_DB)
+              & (level_read > level_read.max() - ACTIVE_DB) & (labels != SILENCE))
+    differences = log_reference[:frames] - warped[paired]
+    band = (freqs >= 100.0) & (freqs <= min(5000.0, bandwidth_hz))
+
+    def mean_of(mask: np.ndarray) -> tuple[np.ndarray, int]:
+        count = int(mask.sum())
+        return (differences[mask].mean(axis=0) if count else np.zeros(bins)), count
+
+    global_gain, global_count = mean_of(active)
+    if global_count == 0:
+        raise ValueError("no speech frames could be paired with the transcript reading")
+    offset = global_gain[band].mean()
+    table: dict[str, np.ndarray] = {GLOBAL: global_gain}
+    class_names = sorted({phoneme_class(label) for label in labels[active]})
+    for name in class_names:
+        own, count = mean_of(active & np.array([phoneme_class(lb) == name for lb in labels]))
+        table[name] = (count * own + SHRINK_FRAMES * global_gain) / (count + SHRINK_FRAMES)
+    for label in sorted(set(labels[active])):
+        own, count = mean_of(active & (labels == label))
+        parent = table[phoneme_class(label)]
+        table[label] = (count * own + SHRINK_FRAMES * parent) / (count + SHRINK_FRAMES)
+    smoother = _smoother(bins, sample_rate)
+    edge = 0.92 * bandwidth_hz
+    fade = np.clip((edge - freqs) / 400.0, 0.0, 1.0) * np.clip((freqs - 60.0) / 60.0, 0.0, 1.0)
+    names = tuple(table)
+    gains = np.stack([np.clip((smoother @ (table[n] - offset)) * fade, -LIMIT_DB, LIMIT_DB)
+                      for n in names])
+    return PhonemeCorrections(labels=names, gains_db=gains.astype(np.float32))

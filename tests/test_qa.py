@@ -1,0 +1,87 @@
+"""The verify loop catches injected faults, regenerates, and reports every attempt."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+import timbrel
+from timbrel.audio import AudioChunk
+from timbrel.engines import get_engine
+from timbrel.qa import Thresholds, Verifier, retry_settings
+
+TEXT = ("The morning train was late again. He counted the coins twice, then put them away. "
+        "The library closed early on winter evenings.")
+OTHER = "A small boat drifted slowly towards the harbour."
+CONFIG = timbrel.SynthesisConfig(seed=3, watermark=False)
+
+
+@pytest.fixture
+def faulty(monkeypatch):
+    """Make the engine misbehave for segments containing `word` (on `attempts` seeds)."""
+    engine = get_engine("builtin")
+    original = engine.synthesize
+
+    def inject(word: str, kind: str, only_seed: int | None = None) -> None:
+        def synthesize(text, voice, config, **extra):
+            if word in text and (only_seed is None or config.seed == only_seed):
+                if kind == "other text":
+                    yield from original(OTHER, voice, config)
+                else:
+                    rng = np.random.default_rng(0)
+                    noise = 0.1 * rng.standard_normal(3 * engine.sample_rate)
+                    yield AudioChunk(noise.astype(np.float32), engine.sample_rate, text)
+                return
+            yield from original(text, voice, config, **extra)
+
+        monkeypatch.setattr(engine, "synthesize", synthesize)
+
+    return inject
+
+
+def run(voice, retries=1):
+    verifier = Verifier(voice, Thresholds(retries=retries))
+    chunks = list(timbrel.synthesize(TEXT, voice, CONFIG, check=verifier))
+    return verifier.report(), chunks
+
+
+def test_wrong_words_are_flagged_and_reported(voice, faulty):
+    faulty("coins", "other text")
+    report, _ = run(voice)
+    json.dumps(report)  # plain data
+    by_text = {s["text"]: s for s in report["segments"]}
+    bad = by_text["He counted the coins twice, then put them away."]
+    assert bad["flagged"] and not bad["passed"] and bad["retries"] == 1
+    assert all(a["cer"] > 0.25 for a in bad["attempts"])
+    assert any("CER" in reason for reason in bad["attempts"][0]["reasons"])
+    good = [s for s in report["segments"] if s is not bad]
+    assert good and all(s["passed"] and not s["flagged"] for s in good)
+    assert report["flagged"] == 1 and report["failed"] == 1 and not report["passed"]
+
+
+def test_noise_on_the_first_try_is_regenerated(voice, faulty):
+    faulty("library", "noise", only_seed=3)
+    report, chunks = run(voice, retries=2)
+    last = report["segments"][-1]
+    assert last["flagged"] and last["passed"] and last["chosen"] == 1
+    assert last["attempts"][1]["seed"] != 3
+    kept = [c for c in chunks if c.text][-1]
+    assert kept.duration != pytest.approx(3.0)  # the noise was not kept
+
+
+def test_retry_settings_change_seed_then_steady_the_voice():
+    settings = timbrel.SynthesisConfig(seed=9, noise_scale=0.6, noise_w=0.8)
+    first, changed = retry_settings(settings, 4, 0)
+    assert first == settings and not changed
+    second, changed = retry_settings(settings, 4, 1)
+    assert second.seed != 9 and not changed
+    third, changed = retry_settings(settings, 4, 2)
+    assert third.seed not in (9, second.seed) and third.noise_scale < 0.6
+    assert changed == {"noise_scale": 0.36, "noise_w": 0.48}
+
+
+def test_thresholds_reject_negative_retries():
+    with pytest.raises(ValueError, match="retries"):
+        Thresholds(retries=-1)
