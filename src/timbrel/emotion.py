@@ -128,19 +128,25 @@ def _expected_deviation(name: str) -> np.ndarray:
     ])
 
 
-def emotion_from_clip(samples: np.ndarray, sample_rate: int) -> tuple[float, ...]:
+def emotion_from_clip(samples: np.ndarray, sample_rate: int, baseline=None
+                      ) -> tuple[float, ...]:
     """Read the emotion of a clip from its prosody (pitch range, rate, pauses, tilt, HNR).
 
     The clip's features are compared with neutral read speech; the deviation is matched
     against each emotion's expected deviation (cosine), and the matches become weights.
     Small deviations read as calm. Pitch level and loudness are ignored: they depend on
     the speaker and the recording, not only on the emotion.
+
+    `baseline` (the `ProsodicFeatures` of neutral speech by the same speaker) replaces the
+    population norms as the reference point. Without it a speaker whose neutral speech is
+    livelier than the norms reads as aroused: the measured limitation of this method.
     """
     from .prosody_features import measure
 
     features = measure(samples, sample_rate)
     observed = np.array([
-        (getattr(features, key) - mean) / spread for key, (mean, spread) in NEUTRAL_NORMS.items()
+        (getattr(features, key) - (getattr(baseline, key) if baseline is not None else mean))
+        / spread for key, (mean, spread) in NEUTRAL_NORMS.items()
     ])
     strength = float(np.linalg.norm(observed))
     scores = np.zeros(len(EMOTIONS))
@@ -158,8 +164,9 @@ def emotion_from_clip(samples: np.ndarray, sample_rate: int) -> tuple[float, ...
     return tuple(float(round(s, 3)) for s in scores)
 
 
-def resolve_emotion(config):  # -> SynthesisConfig with `emotion` as a vector
-    """Turn `emotion_text` / `emotion_reference` into the `emotion` vector."""
+def resolve_emotion(config, voice=None):  # -> SynthesisConfig with `emotion` as a vector
+    """Turn `emotion_text` / `emotion_reference` into the `emotion` vector. A clip is read
+    against the voice's own (neutral) reference recording when a voice is given."""
     from dataclasses import replace
 
     if config.emotion_text is not None:
@@ -167,7 +174,9 @@ def resolve_emotion(config):  # -> SynthesisConfig with `emotion` as a vector
         return replace(config, emotion=vector)
     if config.emotion_reference is not None:
         from .audio import load_audio
+        from .prosody_features import measure
 
         samples, rate = load_audio(config.emotion_reference)
-        return replace(config, emotion=emotion_from_clip(samples, rate))
+        baseline = measure(voice.reference, voice.reference_rate) if voice is not None else None
+        return replace(config, emotion=emotion_from_clip(samples, rate, baseline))
     return config

@@ -55,7 +55,7 @@ def synthesize(text: str, voice: Voice, config: SynthesisConfig | None = None, *
     pieces = plan_pieces(text)
     if not pieces:
         raise TextError("nothing speakable in the text (only punctuation or symbols?)")
-    settings = resolve_emotion((config or SynthesisConfig()).resolved(dict(voice.defaults)))
+    settings = resolve_emotion((config or SynthesisConfig()).resolved(dict(voice.defaults)), voice)
     marked = watermark_enabled(config)
     engine = get_engine(voice.engine)
     prosody = prosody_for(settings.emotion, settings.emotion_intensity)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import zlib
 from collections.abc import Iterator
 from functools import cached_property
@@ -21,9 +22,13 @@ from .conversion import (
 )
 from .mandarin_voice import MandarinVoice
 from .mixing import join_parts, part_gap
+from .phoneme_correction import HOP, PhonemeCorrections, corrections_from_reading
+from .phonemes import frame_labels, sample_labels
 from .piper_model import PiperModel, PiperScales
 from .reading import Part, Sentence, lexicon_for, read
 from .source_profile import load_source_profile
+
+log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from ...controls import SynthesisConfig
@@ -36,7 +41,7 @@ class BuiltinEngine(Engine):
     text is split by language), and conversion makes either of them the enrolled voice."""
 
     name = "builtin"
-    version = "0.2.0"
+    version = "0.3.0"
     capabilities = Capabilities(languages=("en", "zh"), streaming=True, emotion=True,
                                 exact_duration=True)
 
@@ -69,7 +74,34 @@ class BuiltinEngine(Engine):
             raise EngineError(f"cannot enroll this reference: {error}") from error
         params = conversion_params(self.source, target, self.sample_rate).to_dict()
         params["bandwidth_hz"] = float(reference.bandwidth_hz)
+        if transcript.strip() and language == "en":
+            try:
+                corrections = self._phoneme_corrections(reference, transcript,
+                                                        float(params["warp_ratio"]))
+            except ValueError as error:
+                log.warning("phoneme-aware matching skipped (%s); using the global match",
+                            error)
+            else:
+                params.update(corrections.to_params())
         return params
+
+    def _phoneme_corrections(self, reference: Reference, transcript: str, warp_ratio: float
+                             ) -> PhonemeCorrections:
+        """Piper reads the transcript; its frames, paired with the reference's by DTW,
+        give each phoneme its own spectral correction (see phoneme_correction.py)."""
+        pieces, labels = [], []
+        for index, phonemes in enumerate(self.model.phonemize(transcript)):
+            if not phonemes:
+                continue
+            audio, widths = self.model.synthesize_aligned(
+                self.model.phoneme_ids(phonemes), PiperScales(), np.random.default_rng([0, index]))
+            pieces.append(audio)
+            labels.append(sample_labels(phonemes, widths))
+        if not pieces:
+            raise ValueError("the transcript has nothing to read")
+        return corrections_from_reading(np.concatenate(pieces), np.concatenate(labels),
+                                        reference.samples, self.sample_rate, warp_ratio,
+                                        reference.bandwidth_hz)
 
     def _sentences(self, text: str, voice: Voice, config: SynthesisConfig) -> list[Sentence]:
         """The text through the front end: language parts, normalisation, the voice's lexicon
@@ -108,6 +140,7 @@ class BuiltinEngine(Engine):
         if voice.engine != self.name:
             raise EngineError(f"voice was made by engine '{voice.engine}', not '{self.name}'")
         params = ConversionParams.from_dict(dict(voice.params))
+        corrections = PhonemeCorrections.from_params(voice.params)
         prosody = prosody_for(config.emotion, config.emotion_intensity)
         wanted = self._length_ratio(config)
         sentences = self._sentences(text, voice, config)
@@ -121,32 +154,45 @@ class BuiltinEngine(Engine):
                 gap = part_gap(part) if number else 0.0
                 target_samples = (int(round((natural[number] - gap) * wanted * self.sample_rate))
                                   if timed else None)
+                frame_gains = None
                 if part.lang == "zh":
                     audio = self.mandarin.audio(part.symbols, wanted)
                     source, part_params = self.mandarin.source, self._mandarin_params(voice)
                 else:
                     position = [index, number] if number else [index]
-                    audio = self._piper(part, config, wanted, position)
+                    audio, labels = self._piper(part, config, wanted, position)
                     source, part_params = self.source, params
+                    if corrections is not None and labels is not None:
+                        frames = frame_labels(labels, HOP, len(audio) // HOP + 1)
+                        frame_gains = corrections.gain_matrix(frames)
                 pieces.append(convert(audio, self.sample_rate, source, part_params,
                                       prosody=prosody,
                                       pitch_shift_semitones=float(config.pitch_shift),
                                       pitch_variation=float(config.pitch_variation),
-                                      target_samples=target_samples, seed=int(config.seed)))
+                                      target_samples=target_samples, seed=int(config.seed),
+                                      frame_gains_db=frame_gains))
                 gaps.append(int(round(gap * wanted * self.sample_rate)))
             yield AudioChunk(samples=join_parts(pieces, gaps, self.sample_rate),
                              sample_rate=self.sample_rate,
                              text=" ".join(part.text for part in sentence))
 
     def _piper(self, part: Part, config: SynthesisConfig, wanted: float, position: list[int]
-               ) -> np.ndarray:
-        """Piper joe speaks one English part, its noise seeded by seed, position and text."""
+               ) -> tuple[np.ndarray, np.ndarray | None]:
+        """Piper joe speaks one English part, its noise seeded by seed, position and text;
+        returns the audio and each sample's phoneme label (None if they do not line up)."""
         scales = PiperScales(noise=float(config.noise_scale),
                              length=self.source.length_scale_for(wanted),
                              noise_w=float(config.noise_w))
         key = zlib.crc32(part.text.encode())
         rng = np.random.default_rng([int(config.seed), *position, key])
-        return self.model.synthesize_ids(self.model.phoneme_ids(list(part.symbols)), scales, rng)
+        phonemes = list(part.symbols)
+        audio, widths = self.model.synthesize_aligned(self.model.phoneme_ids(phonemes), scales,
+                                                      rng)
+        try:
+            return audio, sample_labels(phonemes, widths)
+        except ValueError as error:
+            log.debug("no phoneme labels for %r: %s", part.text, error)
+            return audio, None
 
     def _mandarin_params(self, voice: Voice) -> ConversionParams:
         try:

@@ -17,8 +17,9 @@ CLASSES = {
 
 
 def phoneme_class(label: str) -> str:
+    """The class of a phoneme label (multi-character symbols by their first character)."""
     for name, members in CLASSES.items():
-        if label in members:
+        if label[:1] in members:
             return name
     return "#other"
 
@@ -39,7 +40,7 @@ def symbol_labels(phonemes: list[str]) -> list[str]:
 
 
 def sample_labels(phonemes: list[str], samples_per_id: np.ndarray) -> np.ndarray:
-    """A label index per sample... as an array of label strings per sample block.
+    """The phoneme label of every sample.
 
     Piper's ids are BOS, PAD, then (phoneme, PAD) per phoneme, then EOS; each phoneme owns
     its own id and the PAD after it.
