@@ -219,7 +219,7 @@ def run_target(target, texts, base_outputs, measures, save_audio_dir, log) -> di
         "reference_warnings": list(voice.reference_info.get("warnings", [])),
         "enroll_seconds": enroll_seconds,
         "enroll_cpu_seconds": enroll_cpu_seconds,
-        "params": {k: float(v) for k, v in voice.params.items() if not hasattr(v, "shape")},
+        "params": {k: v for k, v in voice.params.items() if not hasattr(v, "shape")},
         "ge2e_base": mean(r["ge2e_base"] for r in rows),
         "ge2e_converted": mean(r["ge2e_converted"] for r in rows),
         "ge2e_ceiling": ceiling_ge2e,

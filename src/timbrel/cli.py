@@ -33,11 +33,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-q", "--quiet", action="store_true", help="only show errors")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(f".commands.{name}", __package__)
-        except ImportError:  # a command group that is not built yet
-            continue
-        module.register(subparsers)
+        # command modules import their heavy dependencies lazily, inside the handlers
+        importlib.import_module(f".commands.{name}", __package__).register(subparsers)
     return parser
 
 

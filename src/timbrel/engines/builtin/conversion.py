@@ -13,12 +13,15 @@ and cost a third of the CPU time.
 
 from __future__ import annotations
 
+import logging
 import threading
 from dataclasses import dataclass
 
 import numpy as np
 
 from ...prosody import Prosody
+
+log = logging.getLogger(__name__)
 
 FRAME_MS = 5.0
 _PRAAT_RANDOM = threading.Lock()
@@ -231,8 +234,17 @@ def convert(samples: np.ndarray, sample_rate: int, source: SpeakerProfile,
     sound = parselmouth.Sound(np.asarray(samples, np.float64), sampling_frequency=sample_rate)
     with _PRAAT_RANDOM:  # PSOLA draws random periods in voiceless parts: seed Praat
         run(f"random_initializeWithSeedUnsafelyButPredictably ({int(seed)})")
-        changed = call(sound, "Change gender", 0.5 * source_hz, min(2.5 * source_hz, 600.0),
-                       float(params.warp_ratio), median_hz, spread, length / len(samples))
+        try:
+            changed = call(sound, "Change gender", 0.5 * source_hz,
+                           min(2.5 * source_hz, 600.0), float(params.warp_ratio), median_hz,
+                           spread, length / len(samples))
+        except parselmouth.PraatError as error:
+            # Praat finds no pitch to work on (a piece with hardly any voicing): keep the
+            # pitch, apply the warp and timing alone.
+            log.debug("PSOLA pitch change impossible (%s); warping only", error)
+            changed = call(sound, "Change gender", 0.5 * source_hz,
+                           min(2.5 * source_hz, 600.0), float(params.warp_ratio), 0.0, 1.0,
+                           length / len(samples))
     out = np.asarray(changed.values[0], dtype=np.float32)
     if changed.sampling_frequency != sample_rate:
         from ...audio import resample
