@@ -63,6 +63,10 @@ class PiperModel:
         options.intra_op_num_threads = self.threads
         options.inter_op_num_threads = 1
         options.log_severity_level = 3
+        # Every sentence has a new input shape: without these the arena keeps growing with
+        # the longest shapes seen, which over a long chapter is most of the process's memory.
+        options.enable_cpu_mem_arena = False
+        options.enable_mem_pattern = False
         return onnxruntime.InferenceSession(
             seeded_graph_bytes(self.model_path), sess_options=options,
             providers=["CPUExecutionProvider"],
