@@ -6,8 +6,6 @@ scale, and pause lengths scale with it); the engine then re-times each sentence 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 RATIO_LIMITS = (0.5, 2.0)  # the same range as the speed control
 
 
@@ -15,17 +13,9 @@ class DurationError(ValueError):
     """The requested duration cannot be reached; the message gives the feasible range."""
 
 
-@dataclass(frozen=True)
-class DurationPlan:
-    paragraph_seconds: list[float]  # speech per paragraph (pauses excluded)
-    pause_seconds: float  # pause between sentences (paragraphs get twice this)
-
-
-def plan_duration(target: float, estimates: list[list[float]], pause: float) -> DurationPlan:
-    """Scale speech and pauses by one ratio so the total is `target` seconds."""
-    speech = sum(sum(paragraph) for paragraph in estimates)
-    pause_units = sum(max(len(p) - 1, 0) for p in estimates) + 2 * (len(estimates) - 1)
-    natural = speech + pause * pause_units
+def duration_ratio(target: float, natural: float) -> float:
+    """The one ratio that scales speech and pauses of natural length `natural` to `target`
+    seconds; `DurationError` (naming the feasible range) when it is outside the limits."""
     if natural <= 0:
         raise DurationError("nothing to time: the text produced no speech")
     ratio = target / natural
@@ -36,5 +26,4 @@ def plan_duration(target: float, estimates: list[list[float]], pause: float) -> 
             f"length is about {natural:.2f} s; the feasible range is "
             f"{natural * low:.2f}-{natural * high:.2f} s"
         )
-    return DurationPlan(paragraph_seconds=[ratio * sum(p) for p in estimates],
-                        pause_seconds=ratio * pause)
+    return ratio

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .duration import RATIO_LIMITS, DurationError
+from .duration import DurationError, duration_ratio
 from .text.segment import Segment, segment_text
 
 MAX_SEGMENT_CHARS = 300
@@ -70,17 +70,9 @@ def fit_pieces(pieces: list[Piece], estimate: Callable[[str], list[float]], paus
     speech = sum(sum(chunks) for chunks in estimates)
     units = sum(piece.pause_units for piece in pieces)
     units += sum(max(len(chunks) - 1, 0) for chunks in estimates)
-    natural = speech + pause * units
     if speech <= 0:
         raise DurationError("nothing to time: the text produced no speech")
-    ratio = target / natural
-    low, high = RATIO_LIMITS
-    if not low <= ratio <= high:
-        raise DurationError(
-            f"a duration of {target:.2f} s is not reachable for this text: its natural "
-            f"length is about {natural:.2f} s; the feasible range is "
-            f"{natural * low:.2f}-{natural * high:.2f} s"
-        )
+    ratio = duration_ratio(target, speech + pause * units)
     timed = [Piece(index=p.index, text=p.text, boundary=p.boundary, pause_units=p.pause_units,
                    target_seconds=ratio * sum(chunks))
              for p, chunks in zip(pieces, estimates, strict=True)]

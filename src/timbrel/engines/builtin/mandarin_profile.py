@@ -9,15 +9,13 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
-from pathlib import Path
 
 import numpy as np
 
 from .conversion import SpeakerProfile, speaker_profile
 from .mandarin_model import MandarinModel
+from .profile_cache import cache_dir, read_profile, write_profile
 from .source_profile import PROFILE_VERSION as SOURCE_PROFILE_VERSION
-from .source_profile import cache_dir
 
 log = logging.getLogger(__name__)
 
@@ -56,39 +54,9 @@ def load_mandarin_profile(model: MandarinModel, sample_rate: int) -> SpeakerProf
     version = f"{PROFILE_VERSION}.{SOURCE_PROFILE_VERSION}"
     path = cache_dir() / (f"mandarin-profile-v{version}-{sample_rate}-"
                           f"{digest.hexdigest()[:12]}.npz")
-    cached = _read(path)
+    cached = read_profile(path)
     if cached is not None:
         return cached
     profile = measure_mandarin_profile(model, sample_rate)
-    _write(path, profile)
+    write_profile(path, profile)
     return profile
-
-
-def _read(path: Path) -> SpeakerProfile | None:
-    if not path.is_file():
-        return None
-    try:
-        with np.load(path) as data:
-            return SpeakerProfile(
-                log_f0_median=float(data["log_f0_median"]),
-                log_f0_mad=float(data["log_f0_mad"]),
-                formants_hz=data["formants_hz"],
-                mean_envelope_db=data["mean_envelope_db"],
-                bandwidth_hz=float(data["bandwidth_hz"]),
-            )
-    except (OSError, KeyError, ValueError) as error:
-        log.warning("ignoring unreadable profile cache %s (%s)", path, error)
-        return None
-
-
-def _write(path: Path, profile: SpeakerProfile) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp.npz")
-        np.savez(tmp, log_f0_median=profile.log_f0_median, log_f0_mad=profile.log_f0_mad,
-                 formants_hz=profile.formants_hz, mean_envelope_db=profile.mean_envelope_db,
-                 bandwidth_hz=profile.bandwidth_hz)
-        os.replace(tmp, path)
-    except OSError as error:
-        log.warning("could not cache the Mandarin profile in %s (%s)", path, error)
-

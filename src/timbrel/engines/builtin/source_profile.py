@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 from dataclasses import replace
-from pathlib import Path
 
 import numpy as np
 
 from .conversion import SpeakerProfile, speaker_profile
 from .piper_model import PiperModel, PiperScales
+from .profile_cache import cache_dir, read_profile, write_profile
 
 log = logging.getLogger(__name__)
 
@@ -31,11 +30,6 @@ PROFILE_SENTENCES = (
     "When the sunlight strikes raindrops in the air, they act as a prism.",
     "Please call Stella and ask her to bring these things with her from the store.",
 )
-
-
-def cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "timbrel"
 
 
 def measure_source_profile(model: PiperModel) -> SpeakerProfile:
@@ -71,29 +65,9 @@ def load_source_profile(model: PiperModel) -> SpeakerProfile:
     """The cached profile for this model file, measured (about 4 s) when missing."""
     digest = hashlib.sha256(model.model_path.read_bytes()[:1_000_000]).hexdigest()[:12]
     path = cache_dir() / f"source-profile-v{PROFILE_VERSION}-{digest}.npz"
-    if path.is_file():
-        try:
-            with np.load(path) as data:
-                return SpeakerProfile(
-                    log_f0_median=float(data["log_f0_median"]),
-                    log_f0_mad=float(data["log_f0_mad"]),
-                    formants_hz=data["formants_hz"],
-                    mean_envelope_db=data["mean_envelope_db"],
-                    bandwidth_hz=float(data["bandwidth_hz"]),
-                    seconds_per_id=float(data["seconds_per_id"]),
-                    length_curve=data["length_curve"],
-                )
-        except (OSError, KeyError, ValueError) as error:
-            log.warning("ignoring unreadable profile cache %s (%s)", path, error)
+    cached = read_profile(path)
+    if cached is not None:
+        return cached
     profile = measure_source_profile(model)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp.npz")
-        np.savez(tmp, log_f0_median=profile.log_f0_median, log_f0_mad=profile.log_f0_mad,
-                 formants_hz=profile.formants_hz, mean_envelope_db=profile.mean_envelope_db,
-                 bandwidth_hz=profile.bandwidth_hz, seconds_per_id=profile.seconds_per_id,
-                 length_curve=profile.length_curve)
-        os.replace(tmp, path)
-    except OSError as error:
-        log.warning("could not cache the source profile in %s (%s)", path, error)
+    write_profile(path, profile)
     return profile
