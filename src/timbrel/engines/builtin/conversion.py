@@ -101,18 +101,21 @@ def praat_f0(samples: np.ndarray, sample_rate: int, times: np.ndarray,
     return f0
 
 
-def world_analysis(samples: np.ndarray, sample_rate: int, f0_ceiling: float = PITCH_CEILING
-                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Praat F0, CheapTrick envelope and D4C aperiodicity on WORLD's 5 ms grid."""
+def voiced_envelopes(samples: np.ndarray, sample_rate: int) -> tuple[np.ndarray, np.ndarray]:
+    """Praat F0 on WORLD's 5 ms grid and CheapTrick envelopes of the voiced frames only."""
     from .world import pyworld
 
     x = samples.astype(np.float64)
     count = int(len(x) / sample_rate * 1000.0 / FRAME_MS) + 1
     times = np.arange(count) * FRAME_MS / 1000.0
-    f0 = praat_f0(samples, sample_rate, times, ceiling=f0_ceiling)
-    envelope = pyworld.cheaptrick(x, f0, times, sample_rate, fft_size=FFT_SIZE)
-    aperiodicity = pyworld.d4c(x, f0, times, sample_rate, fft_size=FFT_SIZE)
-    return f0, envelope, aperiodicity
+    f0 = praat_f0(samples, sample_rate, times)
+    voiced = f0 > 0
+    if not voiced.any():
+        return f0, np.zeros((0, FFT_SIZE // 2 + 1))
+    envelope = pyworld.cheaptrick(x, np.ascontiguousarray(f0[voiced]),
+                                  np.ascontiguousarray(times[voiced]), sample_rate,
+                                  fft_size=FFT_SIZE)
+    return f0, envelope
 
 
 def mean_formants(samples: np.ndarray, sample_rate: int, ceiling_hz: float) -> np.ndarray:
@@ -139,7 +142,7 @@ def mean_formants(samples: np.ndarray, sample_rate: int, ceiling_hz: float) -> n
 def speaker_profile(samples: np.ndarray, sample_rate: int, bandwidth_hz: float | None = None
                     ) -> SpeakerProfile:
     """Pitch statistics, formants and long-term envelope of one speaker's audio."""
-    f0, envelope, _ = world_analysis(samples, sample_rate)
+    f0, envelope = voiced_envelopes(samples, sample_rate)
     voiced = f0 > 0
     if voiced.sum() < 20:
         raise ValueError("too little voiced speech to measure the voice's pitch")
@@ -148,7 +151,7 @@ def speaker_profile(samples: np.ndarray, sample_rate: int, bandwidth_hz: float |
     mad = float(np.median(np.abs(log_f0 - median))) or 0.05
     ceiling = 5500.0 if np.exp(median) > 160.0 else 5000.0
     formants = mean_formants(samples, sample_rate, ceiling)
-    mean_db = 10.0 * np.log10(envelope[voiced] + 1e-16).mean(axis=0)
+    mean_db = 10.0 * np.log10(envelope + 1e-16).mean(axis=0)
     return SpeakerProfile(
         log_f0_median=median,
         log_f0_mad=mad,
