@@ -161,8 +161,9 @@ def local_results(tasks: list[Task], workers: int) -> Iterator[TaskResult]:
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
     context = multiprocessing.get_context("spawn")
+    threads = max(1, (os.cpu_count() or 2) // workers)
     with ProcessPoolExecutor(max_workers=workers, mp_context=context,
-                             initializer=warm_up) as pool:
+                             initializer=warm_up, initargs=(threads,)) as pool:
         futures = [pool.submit(render_task, task) for task in tasks]
         for future in as_completed(futures):
             yield future.result()

@@ -66,10 +66,20 @@ def voice_from_bytes(data: bytes, name: str) -> str:
     return str(path)
 
 
-def warm_up() -> None:
-    """Load the built-in engine now (a process pool initializer)."""
-    from .engines import get_engine
+def warm_up(threads: int | None = None) -> None:
+    """Load the built-in engine now (a process pool initializer). With several workers on
+    few cores, each engine gets `threads` inference threads so workers do not fight over
+    cores (the output bytes do not depend on the thread count)."""
+    from .engines import get_engine, register_engine
 
+    if threads:
+        def builtin_with_threads():
+            from .engines.builtin.engine import BuiltinEngine
+            from .engines.builtin.piper_model import PiperModel
+
+            return BuiltinEngine(PiperModel(threads=threads))
+
+        register_engine("builtin", builtin_with_threads)
     engine = get_engine("builtin")
     getattr(engine, "warm_up", lambda: None)()
 
