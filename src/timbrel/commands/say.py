@@ -7,6 +7,7 @@ import sys
 import time
 from pathlib import Path
 
+from ..engines import get_engine
 from ..enrollment import enroll
 from ..render import synthesize_to_file
 from .common import add_library_flag, add_synthesis_flags, library, synthesis_config
@@ -44,6 +45,8 @@ def run(args: argparse.Namespace) -> int:
         voice = library(args).get(args.voice)
     else:
         voice = enroll(args.ref, transcript=args.transcript)
+    engine = get_engine(voice.engine)
+    getattr(engine, "warm_up", lambda: None)()  # time the speech, not the model loading
     started = time.perf_counter()
     path = synthesize_to_file(text, voice, args.output, config)
     import soundfile
