@@ -203,6 +203,18 @@ def test_voice_lifecycle_and_uploads_stay_in_memory(client, server, tmp_path, mo
     assert written == ["index.sqlite", "voices/rainbow.tvoice"]
 
 
+def test_watermark_detect_route(client):
+    marked = speech(client, response_format="wav")
+    assert marked.status_code == 200
+    found = client.post("/v1/watermark/detect", files={"file": ("out.wav", marked.content)})
+    assert found.status_code == 200 and found.json()["present"] is True
+    plain = client.post("/v1/watermark/detect",
+                        files={"file": ("ref.wav", REFERENCE_WAV.read_bytes())})
+    assert plain.status_code == 200 and plain.json()["present"] is False
+    assert client.post("/v1/watermark/detect",
+                       files={"file": ("x.wav", b"not audio at all")}).status_code == 415
+
+
 def test_audio_type_is_judged_by_content(client):
     fake = b"RIFF\x24\x00\x00\x00WAVEfmt " + bytes(200)
     assert upload(client, "fake", fake).status_code == 415

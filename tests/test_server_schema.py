@@ -61,6 +61,7 @@ OPERATIONS = [
     ("POST", "/v1/audio/speech"), ("GET", "/v1/voices"), ("POST", "/v1/voices"),
     ("GET", "/v1/voices/{name}"), ("DELETE", "/v1/voices/{name}"),
     ("POST", "/v1/references/check"),
+    ("POST", "/v1/watermark/detect"),
 ]
 
 

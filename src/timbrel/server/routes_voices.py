@@ -1,5 +1,6 @@
 """Voice management: `/v1/voices` list, create (multipart upload), get, delete, and
-`/v1/references/check` (the reference checks without saving)."""
+`/v1/references/check` (the reference checks without saving) and `/v1/watermark/detect`
+(is timbrel's provenance mark in an uploaded file)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from .state import ServerState, State
 from .uploads import Form, decode_audio, parse_form, read_body
 
 LANGUAGES = ("en", "zh")
+DETECT_MAX_SECONDS = 600.0
 TRUE = ("1", "true", "yes", "on")
 FALSE = ("", "0", "false", "no", "off")
 
@@ -113,6 +115,22 @@ def build_router(dependencies: list) -> APIRouter:
                 return {"usable": False, "error": str(error), "warnings": []}
 
         return await _on_engine(state, check)
+
+    @router.post("/v1/watermark/detect", openapi_extra=CHECK_BODY,
+                 summary="Is timbrel's watermark in an uploaded audio file, and how sure")
+    async def detect(request: Request, state: State) -> dict[str, Any]:
+        from ..watermark import detect_watermark
+
+        form = await _read_form(request, state)
+        upload = _file(form)
+        samples, rate = await run_in_threadpool(decode_audio, upload, DETECT_MAX_SECONDS)
+
+        def score() -> dict[str, Any]:
+            result = detect_watermark(samples, rate)
+            return {"file": _safe_label(upload.filename), "present": result.present,
+                    "confidence": result.confidence, "seconds": result.seconds}
+
+        return await _on_engine(state, score)
 
     return router
 
