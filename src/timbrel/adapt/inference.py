@@ -44,6 +44,15 @@ def synthesize(model, ids: list[int], noise: float, length: float, noise_w: floa
                noise_duration: np.ndarray, noise_latent: np.ndarray
                ) -> tuple[np.ndarray, np.ndarray]:
     """Audio (float32) and frames per id, with the same noise the seeded ONNX graph takes."""
+    audio, w_ceil, _ = synthesize_latent(model, ids, noise, length, noise_w, noise_duration,
+                                         noise_latent)
+    return audio, w_ceil
+
+
+def synthesize_latent(model, ids: list[int], noise: float, length: float, noise_w: float,
+                      noise_duration: np.ndarray, noise_latent: np.ndarray
+                      ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """As `synthesize`, plus the latent z [192, frames] the decoder turned into the audio."""
     import torch
 
     with torch.no_grad():
@@ -54,4 +63,4 @@ def synthesize(model, ids: list[int], noise: float, length: float, noise_w: floa
         eps = torch.from_numpy(noise_latent)[:, :, : m.size(2)]
         z = model.flow(m + eps * torch.exp(logs) * noise, y_mask, reverse=True)
         audio = model.dec(z * y_mask)
-    return audio.reshape(-1).numpy(), w_ceil.reshape(-1).numpy()
+    return audio.reshape(-1).numpy(), w_ceil.reshape(-1).numpy(), (z * y_mask)[0].numpy()

@@ -64,14 +64,11 @@ def build_model(num_symbols: int = 256):
     return model
 
 
-def onnx_tensors(model_path: Path) -> dict[str, np.ndarray]:
-    """The ONNX file's weights under their PyTorch state-dict names."""
-    import onnx
-    from onnx import numpy_helper
-
-    graph = onnx.load(str(model_path)).graph
-    initialisers = {t.name: t for t in graph.initializer}
-    tensors = {name: numpy_helper.to_array(t) for name, t in initialisers.items()
+def onnx_sources(graph) -> dict[str, tuple[str, str]]:
+    """PyTorch state-dict name -> (ONNX initialiser name, how it is stored: "same",
+    "neg_log_exp" for exp(-x))."""
+    initialisers = {t.name for t in graph.initializer}
+    sources = {name: (name, "same") for name in initialisers
                if not name.startswith(("onnx::", "/")) and "." in name}
     for node in graph.node:
         for name in node.input:
@@ -79,12 +76,26 @@ def onnx_tensors(model_path: Path) -> dict[str, np.ndarray]:
                 continue
             if name.startswith("onnx::Conv_") and node.op_type == "Conv":
                 module = node.name.strip("/").removesuffix("/Conv").replace("/", ".")
-                tensors[f"{module}.weight"] = numpy_helper.to_array(initialisers[name])
+                sources[f"{module}.weight"] = (name, "same")
             elif node.name == "/enc_p/emb/Gather" and name == node.input[0]:
-                tensors["enc_p.emb.weight"] = numpy_helper.to_array(initialisers[name])
+                sources["enc_p.emb.weight"] = (name, "same")
             elif name == "/dp/flows.0/Exp_output_0":
                 # the reverse pass multiplies by exp(-logs), folded to one constant on export
-                tensors["dp.flows.0.logs"] = -np.log(numpy_helper.to_array(initialisers[name]))
+                sources["dp.flows.0.logs"] = (name, "neg_log_exp")
+    return sources
+
+
+def onnx_tensors(model_path: Path) -> dict[str, np.ndarray]:
+    """The ONNX file's weights under their PyTorch state-dict names."""
+    import onnx
+    from onnx import numpy_helper
+
+    graph = onnx.load(str(model_path)).graph
+    arrays = {t.name: t for t in graph.initializer}
+    tensors = {}
+    for name, (source, stored) in onnx_sources(graph).items():
+        array = numpy_helper.to_array(arrays[source])
+        tensors[name] = -np.log(array) if stored == "neg_log_exp" else array
     return tensors
 
 

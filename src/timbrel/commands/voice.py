@@ -1,4 +1,4 @@
-"""`timbrel voice add|list|show|remove`: the named voice library."""
+"""`timbrel voice add|list|show|remove|adapt`: the named voice library."""
 
 from __future__ import annotations
 
@@ -39,7 +39,26 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     remove.add_argument("name")
     remove.set_defaults(func=run_remove)
 
-    for sub in (add, listing, show, remove):
+    adapt = actions.add_parser(
+        "adapt", help="fine-tune the built-in neural voice on more of this speaker's audio")
+    adapt.add_argument("name")
+    adapt.add_argument("audio", nargs="*",
+                       help="recordings of the same speaker (cut and transcribed automatically)")
+    adapt.add_argument("--quick", action="store_true",
+                       help="train on the voice's own reference clip only (minutes of CPU)")
+    adapt.add_argument("--steps", type=int, default=None,
+                       help="training steps (default 300, or 150 with --quick)")
+    adapt.add_argument("--minutes-budget", type=float, default=None,
+                       help="stop training after this many minutes, whatever --steps says")
+    adapt.add_argument("--parts", default="all", choices=("dec", "flow+dec", "all", "all+dp"),
+                       help="what trains: the decoder, flow and decoder, or also the "
+                            "posterior encoder (and duration predictor); the text encoder "
+                            "stays frozen")
+    adapt.add_argument("--conversion", default="pitch", choices=("none", "pitch", "full"),
+                       help="signal-processing conversion kept on top of the adapted voice")
+    adapt.set_defaults(func=run_adapt)
+
+    for sub in (add, listing, show, remove, adapt):
         add_library_flag(sub)
 
 
@@ -91,4 +110,57 @@ def run_show(args: argparse.Namespace) -> int:
 def run_remove(args: argparse.Namespace) -> int:
     library(args).remove(args.name)
     print(f"removed voice '{args.name}'")
+    return 0
+
+
+def run_adapt(args: argparse.Namespace) -> int:
+    from ..adapt.finetune import FinetuneConfig
+    from ..adapt.voice_adaptation import adapt_voice
+    from ..audio import load_audio
+
+    voices = library(args)
+    voice = voices.get(args.name)
+    if not args.audio and not args.quick:
+        print("error: give recordings of the speaker to adapt on, or --quick to use the "
+              "voice's own reference clip")
+        return 3
+    if args.steps is not None and args.steps < 1:
+        print("error: --steps must be at least 1")
+        return 3
+    if args.minutes_budget is not None and args.minutes_budget <= 0:
+        print("error: --minutes-budget must be positive")
+        return 3
+    clips, transcripts = [], []
+    if args.quick:
+        clips.append((voice.reference, voice.reference_rate))
+        transcripts.append(voice.transcript or None)
+    for path in args.audio:
+        try:
+            clips.append(load_audio(path))
+        except (OSError, ValueError) as error:
+            print(f"error: cannot read {path}: {error}")
+            return 3
+        transcripts.append(None)
+    steps = args.steps or (150 if args.quick and not args.audio else 300)
+    budget = args.minutes_budget * 60 if args.minutes_budget else None
+    config = FinetuneConfig(steps=steps, seconds_budget=budget, parts=args.parts)
+
+    def progress(record) -> None:
+        if record.steps % 25 == 0:
+            log.info("step %d: mel L1 %.3f (%.0f s)", record.steps, record.mel_loss[-1],
+                     record.seconds)
+
+    try:
+        adapted, report = adapt_voice(voice, clips, transcripts, config, args.conversion,
+                                      progress)
+    except ValueError as error:
+        print(f"error: {error}")
+        return 3
+    path = voices.add(args.name, adapted, overwrite=True)
+    mel = report.training.mel_loss
+    print(f"adapted voice '{args.name}' on {report.items} pieces "
+          f"({report.audio_seconds:.1f} s of speech): {report.training.steps} steps in "
+          f"{report.training.seconds:.0f} s, mel L1 {mel[0]:.3f} -> "
+          f"{sum(mel[-10:]) / len(mel[-10:]):.3f}; delta {report.delta_tensors} tensors, "
+          f"{report.delta_bytes / 1e6:.1f} MB -> {path}")
     return 0

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import logging
 import zlib
+from collections import OrderedDict
 from collections.abc import Iterator
+from dataclasses import replace
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -53,6 +55,7 @@ class BuiltinEngine(Engine):
                  mandarin: MandarinVoice | None = None) -> None:
         self.model = model or PiperModel()
         self._mandarin = mandarin
+        self._adapted: OrderedDict[str, PiperModel] = OrderedDict()  # voice id -> model
 
     @property
     def sample_rate(self) -> int:
@@ -107,6 +110,23 @@ class BuiltinEngine(Engine):
                                         reference.samples, self.sample_rate, warp_ratio,
                                         reference.bandwidth_hz)
 
+    def _model_for(self, voice: Voice) -> tuple[PiperModel, SpeakerProfile]:
+        """Joe, or for a fine-tuned voice (timbrel.adapt) joe plus the voice's weight delta,
+        with the source profile conversion starts from (the adapted model's own pitch)."""
+        from ...adapt.delta import from_params
+
+        delta = from_params(voice.params)
+        if not delta:
+            return self.model, self.source
+        model = self._adapted.pop(voice.id, None) or PiperModel(
+            self.model.model_path, self.model.config_path, self.model.threads, delta)
+        self._adapted[voice.id] = model
+        while len(self._adapted) > 2:  # each adapted graph holds its own weights
+            self._adapted.popitem(last=False)
+        source = replace(self.source, log_f0_median=float(voice.params["adapt_f0_median"]),
+                         log_f0_mad=float(voice.params["adapt_f0_mad"]))
+        return model, source
+
     def _sentences(self, text: str, voice: Voice, config: SynthesisConfig) -> list[Sentence]:
         """The text through the front end: language parts, normalisation, the voice's lexicon
         with this call's entries winning, inline phonemes (or whole-input phoneme mode)."""
@@ -144,6 +164,7 @@ class BuiltinEngine(Engine):
         if voice.engine != self.name:
             raise EngineError(f"voice was made by engine '{voice.engine}', not '{self.name}'")
         params = ConversionParams.from_dict(dict(voice.params))
+        model, english_source = self._model_for(voice)
         corrections = PhonemeCorrections.from_params(voice.params)
         prosody = prosody_for(config.emotion, config.emotion_intensity)
         wanted = self._length_ratio(config)
@@ -165,8 +186,8 @@ class BuiltinEngine(Engine):
                 else:
                     position = [index, number] if number else [index]
                     spoken = max(wanted, FASTEST_PIPER_RATIO)
-                    audio, labels = self._piper(part, config, spoken, position)
-                    source, part_params = self.source, params
+                    audio, labels = self._piper(model, part, config, spoken, position)
+                    source, part_params = english_source, params
                     if target_samples is None and spoken != wanted:  # the rest by PSOLA
                         target_samples = int(round(len(audio) * wanted / spoken))
                     if corrections is not None and labels is not None:
@@ -183,8 +204,8 @@ class BuiltinEngine(Engine):
                              sample_rate=self.sample_rate,
                              text=" ".join(part.text for part in sentence))
 
-    def _piper(self, part: Part, config: SynthesisConfig, wanted: float, position: list[int]
-               ) -> tuple[np.ndarray, np.ndarray | None]:
+    def _piper(self, model: PiperModel, part: Part, config: SynthesisConfig, wanted: float,
+               position: list[int]) -> tuple[np.ndarray, np.ndarray | None]:
         """Piper joe speaks one English part, its noise seeded by seed, position and text;
         returns the audio and each sample's phoneme label (None if they do not line up)."""
         scales = PiperScales(noise=float(config.noise_scale),
@@ -193,8 +214,7 @@ class BuiltinEngine(Engine):
         key = zlib.crc32(part.text.encode())
         rng = np.random.default_rng([int(config.seed), *position, key])
         phonemes = list(part.symbols)
-        audio, widths = self.model.synthesize_aligned(self.model.phoneme_ids(phonemes), scales,
-                                                      rng)
+        audio, widths = model.synthesize_aligned(model.phoneme_ids(phonemes), scales, rng)
         try:
             return audio, sample_labels(phonemes, widths)
         except ValueError as error:

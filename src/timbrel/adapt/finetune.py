@@ -1,0 +1,172 @@
+"""Fine-tuning the joe model on a speaker's training items, with the VITS losses a CPU affords.
+
+Each step takes one utterance: the posterior encoder reads its linear spectrogram into a
+latent z; the flow maps z to the prior's space, where monotonic alignment search pairs its
+frames with the phonemes of the frozen text encoder and the KL loss pulls the two
+together; the decoder turns random 32-frame slices of z back into audio, scored by the
+L1 distance of log-mel spectrograms (weight 45, as in VITS); each step decodes
+`segments` slices of the same utterance. No discriminator: on a CPU
+budget its steps are better spent on the generator, and the starting decoder is already
+a trained one. The text encoder always stays frozen; `parts` says what trains.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .alignment import maximum_path, prior_log_likelihood
+from .dataset import TrainingItem
+from .vits_model import SEED
+
+log = logging.getLogger(__name__)
+
+PARTS = {
+    "dec": ("dec",),
+    "flow+dec": ("flow", "dec"),
+    "all": ("enc_q", "flow", "dec"),
+    "all+dp": ("enc_q", "flow", "dec", "dp"),
+}
+MEL_WEIGHT = 45.0
+SEGMENT_FRAMES = 32
+
+
+@dataclass(frozen=True)
+class FinetuneConfig:
+    steps: int = 200
+    seconds_budget: float | None = None  # stop at whichever of steps/seconds comes first
+    parts: str = "all"
+    learning_rate: float = 2e-4
+    segment_frames: int = SEGMENT_FRAMES
+    segments: int = 4  # decoder slices per utterance and step (the decoder is the cheap part)
+    seed: int = SEED
+
+    def __post_init__(self) -> None:
+        if self.parts not in PARTS:
+            raise ValueError(f"unknown parts '{self.parts}' (choose from {', '.join(PARTS)})")
+        if self.steps < 1:
+            raise ValueError("steps must be at least 1")
+
+
+@dataclass
+class FinetuneLog:
+    steps: int = 0
+    seconds: float = 0.0
+    cpu_seconds: float = 0.0
+    mel_loss: list[float] = field(default_factory=list)
+    kl_loss: list[float] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class PreparedItem:
+    """A training item's fixed tensors: what the frozen text encoder and STFT give."""
+
+    spec: object  # [1, 513, frames]
+    mel: object  # [1, 80, frames]
+    audio: object  # [1, 1, samples]
+    text_hidden: object
+    m_p: object
+    logs_p: object
+    x_mask: object
+
+
+def prepare(model, item: TrainingItem) -> PreparedItem:
+    import torch
+
+    from .spectra import linear_spectrogram, mel_spectrogram
+
+    audio = torch.from_numpy(item.audio)[None]
+    with torch.no_grad():
+        spec = linear_spectrogram(audio)
+        mel = mel_spectrogram(audio)
+        x, m_p, logs_p, x_mask = model.enc_p(torch.as_tensor([item.ids]),
+                                             torch.as_tensor([len(item.ids)]))
+    return PreparedItem(spec=spec, mel=mel, audio=audio[:, None], text_hidden=x, m_p=m_p,
+                        logs_p=logs_p, x_mask=x_mask)
+
+
+def trainable_parameters(model, parts: str) -> list:
+    modules = PARTS[parts]
+    for name, parameter in model.named_parameters():
+        parameter.requires_grad_(name.split(".")[0] in modules)
+    return [p for p in model.parameters() if p.requires_grad]
+
+
+def step_losses(model, item: PreparedItem, parts: str, rng: np.random.Generator,
+                segment_frames: int = SEGMENT_FRAMES, segments: int = 1):
+    """(mel loss, KL loss, duration loss or None) for one utterance."""
+    import torch
+    from piper.train.vits.losses import kl_loss
+
+    from .spectra import mel_spectrogram
+
+    frames = item.spec.size(2)
+    y_lengths = torch.as_tensor([frames])
+    with torch.set_grad_enabled("enc_q" in PARTS[parts]):
+        z, m_q, logs_q, y_mask = model.enc_q(item.spec, y_lengths)
+    kl = duration = None
+    if "flow" in PARTS[parts]:
+        z_p = model.flow(z, y_mask)
+        attn = torch.from_numpy(maximum_path(prior_log_likelihood(
+            z_p[0].detach(), item.m_p[0], item.logs_p[0])))  # [frames, phonemes]
+        m_p = (attn @ item.m_p[0].T).T[None]
+        logs_p = (attn @ item.logs_p[0].T).T[None]
+        kl = kl_loss(z_p, logs_q, m_p, logs_p, y_mask)
+        if "dp" in PARTS[parts]:
+            w = attn.sum(0)[None, None]
+            duration = torch.sum(model.dp(item.text_hidden, item.x_mask, w)) / torch.sum(
+                item.x_mask)
+    segment = min(segment_frames, frames)
+    starts = [int(s) for s in rng.integers(0, frames - segment + 1, size=segments)]
+    audio = model.dec(torch.cat([z[:, :, s:s + segment] for s in starts]))
+    target_mel = torch.cat([item.mel[:, :, s:s + segment] for s in starts])
+    predicted_mel = mel_spectrogram(audio.squeeze(1))
+    mel = torch.nn.functional.l1_loss(predicted_mel, target_mel)
+    return mel, kl, duration
+
+
+def fine_tune(model, items: Sequence[TrainingItem], config: FinetuneConfig,
+              progress=None) -> FinetuneLog:
+    """Train `model` in place on `items`; the frozen parts are left bit-identical."""
+    import torch
+
+    torch.manual_seed(config.seed)
+    rng = np.random.default_rng(config.seed)
+    model.eval()  # no dropout: the text encoder is frozen, the rest has none
+    prepared = [prepare(model, item) for item in items]
+    parameters = trainable_parameters(model, config.parts)
+    optimiser = torch.optim.AdamW(parameters, config.learning_rate, betas=(0.8, 0.99),
+                                  eps=1e-9)
+    record = FinetuneLog()
+    started, cpu_started = time.perf_counter(), time.process_time()
+    order: list[int] = []
+    for step in range(config.steps):
+        if not order:
+            order = list(rng.permutation(len(prepared)))
+        mel, kl, duration = step_losses(model, prepared[order.pop()], config.parts, rng,
+                                        config.segment_frames, config.segments)
+        loss = MEL_WEIGHT * mel
+        if kl is not None:
+            loss = loss + kl
+        if duration is not None:
+            loss = loss + duration
+        optimiser.zero_grad()
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(parameters, 100.0)
+        optimiser.step()
+        record.steps = step + 1
+        record.mel_loss.append(float(mel.detach()))
+        record.kl_loss.append(float(kl.detach()) if kl is not None else float("nan"))
+        record.seconds = time.perf_counter() - started
+        record.cpu_seconds = time.process_time() - cpu_started
+        if progress is not None:
+            progress(record)
+        if config.seconds_budget is not None and record.seconds >= config.seconds_budget:
+            break
+    for parameter in model.parameters():
+        parameter.requires_grad_(False)
+    return record

@@ -1,0 +1,125 @@
+"""`adapt_voice`: fine-tune the joe model on a speaker's audio and store the result in a voice.
+
+The adapted voice keeps everything of the original and gains the fp16 weight delta
+(`delta.py`), a record of the training (`adapt_*` scalars) and new conversion parameters:
+the signal-processing conversion that runs on top now starts from the adapted model's
+voice instead of joe's, and by default only maps pitch (`CONVERSION_MODES`).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..voice import Voice
+from .dataset import build_items
+from .delta import PREFIX, from_params, to_params, weight_delta
+from .finetune import FinetuneConfig, FinetuneLog, fine_tune
+
+log = logging.getLogger(__name__)
+
+CONVERSION_MODES = ("none", "pitch", "full")
+DEFAULT_CONVERSION = "pitch"
+PROFILE_TEXTS = (
+    "The birch canoe slid on the smooth planks.",
+    "Glue the sheet to the dark blue background.",
+    "Rice is often served in round bowls.",
+    "Four hours of steady work faced us.",
+)
+STALE_KEYS = ("phoneme_labels", "phoneme_correction_db")  # measured against joe's voice
+
+
+@dataclass(frozen=True)
+class AdaptReport:
+    items: int
+    audio_seconds: float
+    training: FinetuneLog
+    delta_tensors: int
+    delta_bytes: int
+
+
+def adapted_params(piper_delta_model, target_samples: np.ndarray, target_rate: int,
+                   bandwidth_hz: float, conversion: str) -> dict[str, object]:
+    """Conversion parameters from the adapted model's own voice toward the target."""
+    from ..engines.builtin.conversion import conversion_params, speaker_profile
+    from ..engines.builtin.piper_model import PiperScales
+
+    pieces = []
+    for index, text in enumerate(PROFILE_TEXTS):
+        for phonemes in piper_delta_model.phonemize(text):
+            pieces.append(piper_delta_model.synthesize_ids(
+                piper_delta_model.phoneme_ids(phonemes), PiperScales(),
+                np.random.default_rng([0, index])))
+    rate = piper_delta_model.sample_rate
+    adapted = speaker_profile(np.concatenate(pieces), rate)
+    target = speaker_profile(target_samples, target_rate, bandwidth_hz)
+    params: dict[str, object] = {"adapt_f0_median": float(adapted.log_f0_median),
+                                 "adapt_f0_mad": float(adapted.log_f0_mad),
+                                 "adapt_conversion": conversion}
+    if conversion == "full":
+        params.update(conversion_params(adapted, target, rate).to_dict())
+        return params
+    bins = len(adapted.mean_envelope_db)
+    pitch = conversion == "pitch"
+    params.update({
+        "log_f0_median": float(target.log_f0_median if pitch else adapted.log_f0_median),
+        "log_f0_spread": float(target.log_f0_mad / adapted.log_f0_mad) if pitch else 1.0,
+        "warp_ratio": 1.0,
+        "correction_db": np.zeros(bins, np.float32),
+    })
+    return params
+
+
+def adapt_voice(voice: Voice, clips: Sequence[tuple[np.ndarray, int]],
+                transcripts: Sequence[str | None] | None = None,
+                config: FinetuneConfig | None = None, conversion: str = DEFAULT_CONVERSION,
+                progress: Callable[[FinetuneLog], None] | None = None,
+                warmup_steps: int | None = None) -> tuple[Voice, AdaptReport]:
+    """A copy of `voice` fine-tuned on `clips` (untranscribed clips go to the recogniser)."""
+    import torch
+
+    from ..engines.builtin.piper_model import PiperModel
+    from .posterior import WARMUP_STEPS, cached_posterior
+    from .vits_model import joe_model, joe_paths
+
+    if voice.engine != "builtin" or voice.language != "en":
+        raise ValueError("only English voices of the built-in engine can be adapted "
+                         f"(this one is {voice.engine}, {voice.language})")
+    if conversion not in CONVERSION_MODES:
+        raise ValueError(f"conversion must be one of {', '.join(CONVERSION_MODES)}")
+    config = config or FinetuneConfig()
+    torch.set_num_threads(2)
+    piper = PiperModel()
+    model, _ = joe_model()
+    cached_posterior(model, joe_paths()[0], piper.phonemize, piper.phoneme_ids,
+                     warmup_steps or WARMUP_STEPS)
+    base = {name: value.clone() for name, value in model.state_dict().items()}
+    items = build_items(clips, piper.phonemize, piper.phoneme_ids, transcripts)
+    log.info("adapting on %d pieces, %.0f s of speech", len(items),
+             sum(item.seconds for item in items))
+    record = fine_tune(model, items, config, progress)
+    delta = weight_delta(base, model.state_dict())
+    target = np.concatenate([np.asarray(c[0], np.float32) for c in clips][:20]) \
+        if len({rate for _, rate in clips}) == 1 else voice.reference
+    target_rate = clips[0][1] if target is not voice.reference else voice.reference_rate
+    bandwidth = float(voice.params.get("bandwidth_hz", target_rate / 2))
+    conversion_values = adapted_params(PiperModel(weight_delta=delta), target, target_rate,
+                                       bandwidth, conversion)
+    params = {key: value for key, value in voice.params.items()
+              if not key.startswith((PREFIX, "adapt_")) and key not in STALE_KEYS}
+    params.update(conversion_values)
+    params.update(to_params(delta))
+    params.update({"adapt_steps": record.steps, "adapt_parts": config.parts,
+                   "adapt_audio_seconds": round(sum(i.seconds for i in items), 2),
+                   "adapt_train_seconds": round(record.seconds, 1)})
+    report = AdaptReport(items=len(items), audio_seconds=sum(i.seconds for i in items),
+                         training=record, delta_tensors=len(delta),
+                         delta_bytes=sum(a.nbytes for a in delta.values()))
+    return voice.with_changes(params=params), report
+
+
+def is_adapted(voice: Voice) -> bool:
+    return bool(from_params(voice.params))

@@ -1,0 +1,61 @@
+"""Fine-tuning a voice for real on a tiny budget: it changes the voice, and the adapted voice
+survives a save/load round trip bit for bit (delta, conversion and synthesis)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import timbrel
+from conftest import REFERENCE_TRANSCRIPT
+from timbrel.adapt.delta import from_params
+from timbrel.adapt.finetune import FinetuneConfig
+from timbrel.adapt.voice_adaptation import adapt_voice, is_adapted
+from timbrel.voice import Voice
+
+TEXT = "The wide road shimmered in the hot sun."
+
+
+@pytest.fixture(scope="module")
+def adapted(voice):
+    config = FinetuneConfig(steps=3, parts="dec", learning_rate=3e-4)
+    return adapt_voice(voice, [(voice.reference, voice.reference_rate)],
+                       [REFERENCE_TRANSCRIPT], config, warmup_steps=2)
+
+
+def test_adapting_changes_only_the_decoder_and_records_it(voice, adapted):
+    new, report = adapted
+    assert not is_adapted(voice) and is_adapted(new)
+    delta = from_params(new.params)
+    assert delta and all(name.startswith("dec.") for name in delta)
+    assert all(array.dtype == np.float16 for array in delta.values())
+    assert report.training.steps == 3 and new.params["adapt_steps"] == 3
+    assert new.params["adapt_parts"] == "dec"
+    assert "phoneme_labels" not in new.params  # measured against joe, not the adapted model
+    assert new.transcript == voice.transcript and new.id != voice.id
+
+
+def test_adapted_voice_speaks_differently(voice, adapted):
+    config = timbrel.SynthesisConfig(seed=1)
+    before, _ = timbrel.synthesize_to_array(TEXT, voice, config)
+    after, _ = timbrel.synthesize_to_array(TEXT, adapted[0], config)
+    assert np.max(np.abs(after)) > 0.05  # still speech
+    length = min(len(before), len(after))
+    assert not np.allclose(before[:length], after[:length], atol=1e-3)
+
+
+def test_saved_adapted_voice_synthesises_identically(adapted, tmp_path):
+    voice = adapted[0]
+    loaded = Voice.load(voice.save(tmp_path / "adapted.tvoice"))
+    assert loaded.id == voice.id
+    for name, array in from_params(voice.params).items():
+        assert np.array_equal(from_params(loaded.params)[name], array)
+    config = timbrel.SynthesisConfig(seed=2)
+    first, _ = timbrel.synthesize_to_array(TEXT, voice, config)
+    second, _ = timbrel.synthesize_to_array(TEXT, loaded, config)
+    assert np.array_equal(first, second)
+
+
+def test_only_english_builtin_voices_adapt(voice):
+    with pytest.raises(ValueError, match="conversion must be one of"):
+        adapt_voice(voice, [(voice.reference, voice.reference_rate)], conversion="magic")
