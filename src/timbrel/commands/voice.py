@@ -56,6 +56,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                             "stays frozen")
     adapt.add_argument("--conversion", default="pitch", choices=("none", "pitch", "full"),
                        help="signal-processing conversion kept on top of the adapted voice")
+    adapt.add_argument("--warmup-steps", type=int, default=None,
+                       help="posterior-encoder warm-up steps on joe's own speech (default "
+                            "120; computed once and cached)")
     adapt.set_defaults(func=run_adapt)
 
     for sub in (add, listing, show, remove, adapt):
@@ -152,7 +155,7 @@ def run_adapt(args: argparse.Namespace) -> int:
 
     try:
         adapted, report = adapt_voice(voice, clips, transcripts, config, args.conversion,
-                                      progress)
+                                      progress, warmup_steps=args.warmup_steps)
     except ValueError as error:
         print(f"error: {error}")
         return 3

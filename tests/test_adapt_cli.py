@@ -1,0 +1,40 @@
+"""`timbrel voice adapt` through the CLI runner, with a real (tiny) training run."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from conftest import REFERENCE_TRANSCRIPT
+from timbrel.cli import ExitCode, main
+
+
+@pytest.fixture
+def lib(tmp_path):
+    return ["--library", str(tmp_path / "lib")]
+
+
+def test_quick_adapt_then_speak(human_reference, tmp_path, lib, capsys):
+    assert main(["voice", "add", "ann", str(human_reference), "--transcript",
+                 REFERENCE_TRANSCRIPT, "--consent", "test", *lib]) == 0
+    capsys.readouterr()
+    assert main(["voice", "adapt", "ann", "--quick", "--steps", "2", "--parts", "dec",
+                 "--warmup-steps", "2", *lib]) == 0
+    out = capsys.readouterr().out
+    assert "adapted voice 'ann'" in out and "2 steps" in out
+    assert main(["voice", "show", "ann", *lib]) == 0
+    assert json.loads(capsys.readouterr().out)["name"] == "ann"
+    wav = tmp_path / "adapted.wav"
+    assert main(["say", "--voice", "ann", "--text", "Good morning.", "-o", str(wav), *lib]) == 0
+    assert wav.stat().st_size > 1000
+
+
+def test_adapt_needs_audio_or_quick(human_reference, lib, capsys):
+    assert main(["voice", "add", "bob", str(human_reference), "--transcript", "x",
+                 "--consent", "test", *lib]) == 0
+    capsys.readouterr()
+    assert main(["voice", "adapt", "bob", *lib]) == ExitCode.BAD_INPUT
+    assert "--quick" in capsys.readouterr().out
+    assert main(["voice", "adapt", "bob", "--quick", "--steps", "0", *lib]) == ExitCode.BAD_INPUT
+    assert main(["voice", "adapt", "nobody", "--quick", *lib]) != 0
