@@ -46,3 +46,31 @@ def test_torch_model_matches_onnxruntime(piper, torch_joe, text, seed, scales):
     assert audio.shape == expected.shape
     assert np.max(np.abs(audio - expected)) <= 1e-3
     assert np.max(np.abs(expected)) > 0.1  # real speech, not silence matching silence
+
+
+def test_weight_delta_in_the_onnx_graph_matches_the_torch_model(piper):
+    """A delta applied to the ONNX initialisers (what the engine runs) gives what the
+    PyTorch model with the same delta gives, including the folded and anonymous tensors."""
+    from timbrel.adapt.delta import apply_delta
+
+    model, _ = joe_model()
+    state = model.state_dict()
+    rng = np.random.default_rng(5)
+    names = ["dec.conv_pre.weight", "dec.ups.0.weight", "flow.flows.0.enc.in_layers.1.weight",
+             "flow.flows.6.post.bias", "dp.flows.0.logs", "dp.proj.weight"]
+    delta = {name: (0.05 * rng.standard_normal(tuple(state[name].shape))
+                    * float(state[name].abs().mean() + 1e-3)).astype(np.float16)
+             for name in names}
+    apply_delta(model, delta)
+    adapted = PiperModel(weight_delta=delta)
+    ids = piper.phoneme_ids(piper.phonemize("Smoky fires lack flame and heat.")[0])
+    expected, widths = adapted.synthesize_aligned(ids, PiperScales(), np.random.default_rng(3))
+    base, _ = piper.synthesize_aligned(ids, PiperScales(), np.random.default_rng(3))
+    rng = np.random.default_rng(3)
+    noise_duration = rng.standard_normal((1, 2, len(ids))).astype(np.float32)
+    noise_latent = rng.standard_normal((1, 192, len(ids) * FRAMES_PER_ID + 64)).astype(np.float32)
+    audio, frames_per_id = synthesize(model, ids, 0.667, 1.0, 0.8, noise_duration, noise_latent)
+    assert np.array_equal(frames_per_id * 256, widths)
+    assert np.max(np.abs(audio - expected)) <= 1e-3
+    length = min(len(base), len(expected))
+    assert np.max(np.abs(base[:length] - expected[:length])) > 1e-2  # the delta did something

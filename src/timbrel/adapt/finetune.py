@@ -165,6 +165,9 @@ def fine_tune(model, items: Sequence[TrainingItem], config: FinetuneConfig,
         record.cpu_seconds = time.process_time() - cpu_started
         if progress is not None:
             progress(record)
+        if record.steps % 50 == 0:
+            log.info("fine-tuning step %d: mel L1 %.3f (%.0f s)", record.steps,
+                     float(np.mean(record.mel_loss[-50:])), record.seconds)
         if config.seconds_budget is not None and record.seconds >= config.seconds_budget:
             break
     for parameter in model.parameters():
