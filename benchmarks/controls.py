@@ -29,6 +29,7 @@ from timbrel.prosody_features import ProsodicFeatures, measure, pitch_change_st
 from timbrel.recognizer import transcribe
 
 HERE = Path(__file__).resolve().parent
+ALL_SECTIONS = ("emotion", "duration", "speed", "pitch")
 TRAIN_SENTENCES = (
     "The birch canoe slid on the smooth planks.",
     "Glue the sheet to the dark blue background.",
@@ -255,7 +256,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--json", default=str(HERE / "results" / "controls.json"))
-    parser.add_argument("--only", default="emotion,duration,speed,pitch",
+    parser.add_argument("--only", default=",".join(ALL_SECTIONS),
                         help="comma-separated sections to run (default: all)")
     args = parser.parse_args(argv)
     started = time.perf_counter()
@@ -275,7 +276,13 @@ def main(argv: list[str] | None = None) -> int:
     if "pitch" in sections:
         pitch_section(all_voices, test, report)
     report["seconds"] = time.perf_counter() - started
+    report["sections_run"] = sorted(sections)
     Path(args.json).parent.mkdir(parents=True, exist_ok=True)
+    if Path(args.json).exists() and sections != set(ALL_SECTIONS):
+        # a partial run updates its sections and keeps the others' earlier figures
+        earlier = json.loads(Path(args.json).read_text())
+        earlier.update(report)
+        report = earlier
     Path(args.json).write_text(json.dumps(report, indent=1, ensure_ascii=False))
     print(f"\n(total {report['seconds']:.0f} s; JSON in {args.json})")
     return 0
