@@ -7,7 +7,7 @@ import timbrel
 from timbrel.duration import DurationError
 from timbrel.emotion import EMOTIONS, dominant, emotion_from_clip, emotion_from_text
 from timbrel.prosody import prosody_for
-from timbrel.prosody_features import measure
+from timbrel.prosody_features import measure, pitch_change_st
 
 TEXT = "The old lighthouse keeper climbed the stairs every evening to light the lamp."
 
@@ -101,12 +101,53 @@ def test_pitch_shift_lands_within_0_6_semitone(voice, calm, shift):
     assert abs(features.f0_median_st - calm.f0_median_st - shift) <= 0.6
 
 
-@pytest.mark.xfail(reason="issue 4 asks for 0.3 st; measured 0.25-0.6 st (PSOLA + "
-                          "phoneme filtering compress the shift): open", strict=False)
-@pytest.mark.parametrize("shift", [-5.0, 4.0])
-def test_pitch_shift_lands_within_a_third_of_a_semitone(voice, calm, shift):
-    features = measure(*render(voice, pitch_shift=shift))
-    assert abs(features.f0_median_st - calm.f0_median_st - shift) <= 0.3
+def test_pitch_change_measures_a_known_shift():
+    rate = 16000
+    t = np.arange(rate) / rate
+
+    def tone(f0):
+        phase = 2 * np.pi * np.cumsum(f0 * (1 + 0.1 * np.sin(2 * np.pi * 2 * t))) / rate
+        return sum(np.sin(k * phase) / k for k in range(1, 15)) * 0.1
+
+    assert abs(pitch_change_st(tone(150.0), tone(150.0 * 2 ** (-7 / 12)), rate) + 7) < 0.05
+    with pytest.raises(ValueError, match="voiced in both"):
+        pitch_change_st(tone(150.0), np.zeros(rate), rate)
+
+
+@pytest.fixture(scope="module")
+def plain(voice):
+    return render(voice)
+
+
+@pytest.mark.parametrize("shift", [-12.0, -5.0, 4.0, 12.0])
+def test_pitch_shift_lands_within_a_third_of_a_semitone(voice, plain, shift):
+    plain, rate = plain
+    shifted, _ = render(voice, pitch_shift=shift)
+    assert abs(pitch_change_st(plain, shifted, rate) - shift) <= 0.3
+
+
+@pytest.mark.slow
+def test_pitch_shift_full_range_two_voices_several_sentences(voice, tmp_path):
+    import subprocess
+
+    path = tmp_path / "awb.wav"
+    subprocess.run(["flite", "-voice", "awb", "-t", "When the sunlight strikes raindrops in "
+                    "the air, they act as a prism and form a rainbow.", "-o", str(path)],
+                   check=True)
+    voices = [voice, timbrel.enroll(path, transcript="")]
+    sentences = ["The small pup gnawed a hole in the sock.",
+                 "Press the pants and sew a button on the vest.", TEXT]
+    errors = {}
+    for index, each in enumerate(voices):
+        for sentence in sentences:
+            config = timbrel.SynthesisConfig(watermark=False)
+            plain, rate = timbrel.synthesize_to_array(sentence, each, config)
+            for shift in (-12.0, -9.0, -6.0, -3.0, 2.0, 5.0, 8.0, 12.0):
+                shifted, _ = timbrel.synthesize_to_array(
+                    sentence, each, timbrel.SynthesisConfig(watermark=False, pitch_shift=shift))
+                errors[(index, sentence, shift)] = pitch_change_st(plain, shifted, rate) - shift
+    worst = max(errors, key=lambda key: abs(errors[key]))
+    assert abs(errors[worst]) <= 0.3, f"{worst}: off by {errors[worst]:+.2f} st"
 
 
 def test_pitch_variation_flattens(voice, calm):

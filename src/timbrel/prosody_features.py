@@ -65,6 +65,38 @@ def measure(samples: np.ndarray, sample_rate: int) -> ProsodicFeatures:
     )
 
 
+# Wide enough for an octave below a low male voice and above a high female one.
+F0_TRACK_RANGE_HZ = (40.0, 800.0)
+
+
+def f0_track(samples: np.ndarray, sample_rate: int) -> np.ndarray:
+    """Praat autocorrelation F0 every 10 ms over `F0_TRACK_RANGE_HZ` (0 where unvoiced)."""
+    import parselmouth
+
+    sound = parselmouth.Sound(np.asarray(samples, np.float64), sampling_frequency=sample_rate)
+    floor, ceiling = F0_TRACK_RANGE_HZ
+    pitch = sound.to_pitch_ac(time_step=0.01, pitch_floor=floor, pitch_ceiling=ceiling)
+    return pitch.selected_array["frequency"]
+
+
+def pitch_change_st(before: np.ndarray, after: np.ndarray, sample_rate: int) -> float:
+    """Median F0 change in semitones from `before` to `after`, two renderings of the same
+    speech on the same time line (e.g. without and with a pitch shift): the median over
+    10 ms frames voiced in both of the frame's F0 ratio.
+
+    Pairing frames keeps the tracker's voicing and octave decisions out of the figure: on a
+    voice with a two-octave F0 range, comparing the two clips' own medians moves by up to
+    2 semitones with those decisions alone (measured in benchmarks/controls.py).
+    """
+    a, b = f0_track(before, sample_rate), f0_track(after, sample_rate)
+    count = min(len(a), len(b))
+    a, b = a[:count], b[:count]
+    both = (a > 0) & (b > 0)
+    if both.sum() < 10:
+        raise ValueError("too few frames voiced in both clips to compare their pitch")
+    return float(np.median(12.0 * np.log2(b[both] / a[both])))
+
+
 def syllable_nuclei(sound, pitch) -> int:
     """Count intensity peaks that stand 2 dB above their surroundings in voiced speech
     (after de Jong and Wempe 2009, "Praat script to detect syllable nuclei")."""
