@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from .batch import Job, ManifestError, load_manifest, output_path
-from .batch_worker import Task, TaskResult, render_task, warm_up
+from .batch_worker import Task, TaskResult, default_threads, render_task, warm_up
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +34,9 @@ STATE_DIR = ".timbrel-batch"
 class BatchOptions:
     out_dir: Path
     workers: int = 1
+    threads: int | None = None
+    """Inference threads per worker (None: the cores shared equally between workers; a
+    single in-process worker then keeps the engine as it is)."""
     verify: bool = False
     thresholds: dict[str, Any] = field(default_factory=dict)
     ray: bool = False
@@ -151,22 +154,40 @@ def prepare_voices(jobs: list[Job], out_dir: Path, library: str | None,
     return files
 
 
-def local_results(tasks: list[Task], workers: int) -> Iterator[TaskResult]:
+def start_pool(workers: int, threads: int | None) -> Any:
+    """A pool of `workers` processes, spawned now: each loads its engine while the caller
+    is still reading the manifest and enrolling references."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    context = multiprocessing.get_context("spawn")
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=warm_up,
+                               initargs=(threads or default_threads(workers),))
+    for _ in range(workers):  # each submit of a not-yet-idle pool spawns one more process
+        pool.submit(int)
+    return pool
+
+
+def local_results(tasks: list[Task], workers: int, threads: int | None = None,
+                  pool: Any = None) -> Iterator[TaskResult]:
     """Run tasks here (one worker) or in a pool of processes, one engine each."""
-    if workers <= 1 or len(tasks) <= 1:
+    if pool is None and (workers <= 1 or len(tasks) <= 1):
+        if threads:
+            warm_up(threads)
         for task in tasks:
             yield render_task(task)
         return
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures import as_completed
 
-    context = multiprocessing.get_context("spawn")
-    threads = max(1, (os.cpu_count() or 2) // workers)
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context,
-                             initializer=warm_up, initargs=(threads,)) as pool:
+    own = pool is None
+    pool = pool or start_pool(workers, threads)
+    try:
         futures = [pool.submit(render_task, task) for task in tasks]
         for future in as_completed(futures):
             yield future.result()
+    finally:
+        if own:
+            pool.shutdown(cancel_futures=True)
 
 
 def run_batch(manifest: str | os.PathLike[str], options: BatchOptions,
@@ -187,24 +208,31 @@ def run_batch(manifest: str | os.PathLike[str], options: BatchOptions,
     summary = BatchSummary(total=len(jobs), skipped=skipped)
     if skipped:
         log.warning("%d of %d job(s) already finished; skipping them", skipped, len(jobs))
-    voice_files = prepare_voices(todo, out_dir, options.library)
-    tasks = [Task(job=job, voice_file=voice_files[job.line], verify=options.verify,
-                  thresholds=dict(options.thresholds)) for job in todo]
-    if results is None:
-        if options.ray:
-            from .batch_ray import ray_results
+    pool = None
+    if results is None and not options.ray and options.workers > 1 and len(todo) > 1:
+        pool = start_pool(options.workers, options.threads)  # warms up while we enrol
+    try:
+        voice_files = prepare_voices(todo, out_dir, options.library)
+        tasks = [Task(job=job, voice_file=voice_files[job.line], verify=options.verify,
+                      thresholds=dict(options.thresholds)) for job in todo]
+        if results is None:
+            if options.ray:
+                from .batch_ray import ray_results
 
-            results = ray_results
-        else:
-            def results(tasks: list[Task], options: BatchOptions) -> Iterable[TaskResult]:
-                return local_results(tasks, options.workers)
-    from tqdm import tqdm
+                results = ray_results
+            else:
+                def results(tasks: list[Task], options: BatchOptions) -> Iterable[TaskResult]:
+                    return local_results(tasks, options.workers, options.threads, pool)
+        from tqdm import tqdm
 
-    with tqdm(total=len(jobs), initial=skipped, unit="job", file=sys.stderr,
-              disable=not options.progress, dynamic_ncols=True) as bar:
-        for result in results(tasks, options):
-            record_result(result, out_dir, record_log, summary)
-            bar.update(1)
+        with tqdm(total=len(jobs), initial=skipped, unit="job", file=sys.stderr,
+                  disable=not options.progress, dynamic_ncols=True) as bar:
+            for result in results(tasks, options):
+                record_result(result, out_dir, record_log, summary)
+                bar.update(1)
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
     summary.elapsed = time.perf_counter() - started
     return summary
 

@@ -8,6 +8,7 @@ on the task, so every backend writes identical files. Each worker process keeps 
 from __future__ import annotations
 
 import io
+import os
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -67,21 +68,45 @@ def voice_from_bytes(data: bytes, name: str) -> str:
 
 
 def warm_up(threads: int | None = None) -> None:
-    """Load the built-in engine now (a process pool initializer). With several workers on
-    few cores, each engine gets `threads` inference threads so workers do not fight over
-    cores (the output bytes do not depend on the thread count)."""
+    """Load the built-in engine now (a process pool initializer, a Ray actor's start).
+
+    `threads` is the worker's share of the cores: its engine's inference threads and its
+    BLAS threads (the mark already runs torch on one thread), so several workers do not
+    fight over cores; the output bytes do not depend on it. The engine starts from the
+    cached seeded graph with a single ONNX session (`piper_graph_cache`).
+    """
     from .engines import get_engine, register_engine
 
     if threads:
-        def builtin_with_threads():
-            from .engines.builtin.engine import BuiltinEngine
-            from .engines.builtin.piper_model import PiperModel
+        limit_threads(threads)
 
-            return BuiltinEngine(PiperModel(threads=threads))
+    def builtin_fast_start():
+        from .engines.builtin.engine import BuiltinEngine
+        from .piper_graph_cache import FastStartPiperModel
 
-        register_engine("builtin", builtin_with_threads)
+        return BuiltinEngine(FastStartPiperModel(threads=threads) if threads
+                             else FastStartPiperModel())
+
+    register_engine("builtin", builtin_fast_start)
     engine = get_engine("builtin")
     getattr(engine, "warm_up", lambda: None)()
+
+
+def default_threads(workers: int) -> int:
+    """Each of `workers` workers gets an equal share of this machine's cores (at least 1)."""
+    return max(1, (os.cpu_count() or 2) // max(1, workers))
+
+
+_THREAD_LIMITS: list[object] = []
+
+
+def limit_threads(threads: int) -> None:
+    """Cap BLAS/OpenMP pools in this process at `threads` (kept for the process's life)."""
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # pragma: no cover - threadpoolctl comes with scikit-learn
+        return
+    _THREAD_LIMITS.append(threadpool_limits(limits=threads))
 
 
 def render_task(task: Task) -> TaskResult:

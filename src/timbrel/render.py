@@ -1,9 +1,10 @@
 """Rendering: text + voice + settings -> a stream of audio chunks, or a file.
 
 Text is cut into segments (sentences, or clauses of long sentences); each is spoken by the
-voice's engine with the same seed, loudness-normalised on its own (so level cannot creep
-over a long text), faded in and out over 10 ms into the pause that follows it (longer after
-a sentence than a clause, longest after a paragraph). `synthesize` streams;
+voice's engine with the same seed, brought to the target loudness on its own with a
+true-peak limiter (`leveling`: level cannot creep over a long text, and peaky segments are
+not left quieter), faded in and out over 10 ms into the pause that follows it (longer
+after a sentence than a clause, longest after a paragraph). `synthesize` streams;
 `synthesize_to_file` writes as it goes, so a chapter never sits in memory whole.
 """
 
@@ -17,11 +18,12 @@ from pathlib import Path
 
 import numpy as np
 
-from .audio import AudioChunk, AudioWriter, normalize_loudness
+from .audio import AudioChunk, AudioWriter
 from .controls import SynthesisConfig
 from .duration import DurationError
 from .emotion import resolve_emotion
 from .engines import Engine, get_engine
+from .leveling import level_loudness
 from .prosody import prosody_for
 from .render_plan import Piece, fit_pieces, plan_pieces
 from .voice import Voice
@@ -106,7 +108,7 @@ def silence(seconds: float, sample_rate: int) -> AudioChunk:
 
 
 def finish_chunk(chunk: AudioChunk, loudness_lufs: float) -> AudioChunk:
-    samples = normalize_loudness(chunk.samples, chunk.sample_rate, loudness_lufs)
+    samples = level_loudness(chunk.samples, chunk.sample_rate, loudness_lufs)
     fade = min(len(samples) // 2, int(FADE_SECONDS * chunk.sample_rate))
     if fade:
         ramp = np.linspace(0.0, 1.0, fade, dtype=np.float32)

@@ -27,6 +27,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help="regenerations per failing segment with --verify (default 2)")
     parser.add_argument("--workers", type=int, default=1, metavar="N",
                         help="worker processes (or Ray actors), one engine each (default 1)")
+    parser.add_argument("--threads", type=int, default=None, metavar="N",
+                        help="inference threads per worker (default: the cores shared "
+                             "equally between the workers)")
     parser.add_argument("--ray", action="store_true", help="run the jobs on Ray")
     parser.add_argument("--ray-address", metavar="ADDR",
                         help="Ray cluster to join (implies --ray; default: a local instance)")
@@ -44,6 +47,9 @@ def run(args: argparse.Namespace) -> int:
     if args.workers < 1:
         print("error: --workers must be 1 or more", file=sys.stderr)
         return EXIT_BAD_INPUT
+    if args.threads is not None and args.threads < 1:
+        print("error: --threads must be 1 or more", file=sys.stderr)
+        return EXIT_BAD_INPUT
     if args.dry_run:
         names = {entry.name for entry in VoiceLibrary(args.library).list()}
         jobs, errors = load_manifest(args.manifest, Path(args.out), voices=names)
@@ -51,7 +57,8 @@ def run(args: argparse.Namespace) -> int:
             print(error, file=sys.stderr)
         print(f"{len(jobs)} job(s) ready, {len(errors)} bad line(s)")
         return EXIT_BAD_INPUT if errors else EXIT_OK
-    options = BatchOptions(out_dir=Path(args.out), workers=args.workers, verify=args.verify,
+    options = BatchOptions(out_dir=Path(args.out), workers=args.workers,
+                           threads=args.threads, verify=args.verify,
                            thresholds={"retries": args.retries},
                            ray=args.ray or bool(args.ray_address),
                            ray_address=args.ray_address, library=args.library,

@@ -1,0 +1,187 @@
+"""The verify loop's fault detection and false alarms, on a development set and a held-out set.
+
+The thresholds in `timbrel.qa.Thresholds` were set on the *development* set only (each
+midway between the worst clean segment and the most clean-looking fault). The *held-out*
+set shares neither texts nor voices with it, so its figures are the ones to quote:
+
+- development: the codec2 reference voice, 60 template sentences ("The baker sold a letter
+  on Sunday."), another speaker = codec2 "kristoff" (male);
+- held-out: three other voices (Asterisk Allison; codec2 ve9qrp radio male; the codec2
+  reference voice on *new* texts), 40 segments each from the long-form chapter's sentences,
+  their clauses (short segments) and Harvard sentences; another speaker = one of the other
+  held-out voices.
+
+Every clean segment is scored once; each is also replaced by four faults: another text in
+the same voice, noise, the same text in another speaker's voice, the first half only.
+
+    .venv/bin/python benchmarks/verify_loop.py [--set dev|held-out|both] [--json out.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+from collections import defaultdict
+from dataclasses import asdict
+from pathlib import Path
+
+import numpy as np
+
+import timbrel
+from timbrel.audio import AudioChunk, load_audio
+from timbrel.qa import Thresholds, Verifier, anchor_embedding
+from timbrel.text.segment import segment_text
+
+HERE = Path(__file__).resolve().parent
+REFERENCE = "/usr/share/codec2/raw/speech_orig_16k.wav"
+TRANSCRIPT = "A rainbow is a division of white light into many beautiful colours."
+KRISTOFF = "/usr/share/codec2/raw/kristoff.raw"  # 8 kHz 16-bit raw, a male voice
+FAULTS = ("other text", "noise", "other speaker", "half missing")
+SUBJECTS = ["The old man", "A tired nurse", "The baker", "My neighbour", "The young pilot",
+            "A quiet student", "The captain", "Her brother", "The gardener", "A stranger"]
+VERBS = ["opened", "painted", "carried", "found", "cleaned", "sold", "lost", "fixed",
+         "watched", "closed"]
+OBJECTS = ["the blue door", "a heavy box", "the garden gate", "an old map", "the kitchen window",
+           "a broken clock", "the red bicycle", "a letter", "the front steps", "a wooden chair"]
+WHEN = ["this morning", "last night", "before lunch", "on Sunday", "after the rain"]
+
+
+def template_sentences(count: int, seed: int = 3) -> list[str]:
+    rng = random.Random(seed)
+    return [f"{rng.choice(SUBJECTS)} {rng.choice(VERBS)} {rng.choice(OBJECTS)} "
+            f"{rng.choice(WHEN)}." for _ in range(count)]
+
+
+def held_out_texts() -> list[str]:
+    """Chapter sentences, their clauses (short segments) and Harvard sentences, shuffled."""
+    from longform import SENTENCES
+    from targets import HELD_OUT_TEXTS, REFERENCE_SENTENCES
+
+    clauses = [s.text.strip() for sentence in SENTENCES
+               for s in segment_text(sentence, 40) if s.boundary == "clause"]
+    texts = list(dict.fromkeys(list(SENTENCES) + clauses + list(HELD_OUT_TEXTS)
+                               + list(REFERENCE_SENTENCES)))
+    random.Random(5).shuffle(texts)
+    return texts
+
+
+def kristoff_voice() -> timbrel.Voice:
+    raw = np.fromfile(KRISTOFF, dtype="<i2").astype(np.float32) / 32768
+    return timbrel.enroll((raw, 8000))
+
+
+def codec2_voice() -> timbrel.Voice:
+    return timbrel.enroll(load_audio(REFERENCE), transcript=TRANSCRIPT)
+
+
+def evaluate(voice: timbrel.Voice, other: timbrel.Voice, texts: list[str], name: str,
+             thresholds: Thresholds, rng: np.random.Generator) -> list[dict]:
+    """Score every clean segment and its four faults; one row per scored clip."""
+    config = timbrel.SynthesisConfig(seed=0, watermark=False)
+    verifier = Verifier(voice, thresholds)
+    anchor = anchor_embedding(voice, config.resolved(dict(voice.defaults)))
+    clean = [timbrel.synthesize_to_array(text, voice, config) for text in texts]
+    rows = []
+
+    def score(kind: str, index: int, samples: np.ndarray, rate: int) -> None:
+        text = texts[index]
+        attempt = verifier.score(text, [AudioChunk(samples.astype(np.float32), rate)],
+                                 anchor=anchor)
+        rows.append({"voice": name, "kind": kind, "text": text,
+                     "seconds": round(len(samples) / rate, 3), "flagged": not attempt.passed,
+                     **{k: v for k, v in asdict(attempt).items()
+                        if k not in ("seed", "adjusted", "passed")}})
+
+    for index, (samples, rate) in enumerate(clean):
+        score("clean", index, samples, rate)
+        score("other text", index, *clean[(index + 1) % len(clean)])
+        score("noise", index, 0.1 * rng.standard_normal(len(samples)), rate)
+        score("other speaker", index, *timbrel.synthesize_to_array(texts[index], other, config))
+        score("half missing", index, samples[: len(samples) // 2], rate)
+    return rows
+
+
+def summarise(rows: list[dict]) -> dict:
+    clean = [r for r in rows if r["kind"] == "clean"]
+    faults = [r for r in rows if r["kind"] != "clean"]
+    per_kind = defaultdict(lambda: [0, 0])
+    for row in faults:
+        per_kind[row["kind"]][0] += row["flagged"]
+        per_kind[row["kind"]][1] += 1
+    short = [r for r in clean if r["seconds"] < 1.5]
+    return {
+        "clean_segments": len(clean), "false_alarms": sum(r["flagged"] for r in clean),
+        "false_alarm_rate": sum(r["flagged"] for r in clean) / max(1, len(clean)),
+        "faults": len(faults), "caught": sum(r["flagged"] for r in faults),
+        "detection_rate": sum(r["flagged"] for r in faults) / max(1, len(faults)),
+        "caught_per_kind": {k: f"{v[0]}/{v[1]}" for k, v in per_kind.items()},
+        "short_clean_segments": len(short),
+        "short_false_alarms": sum(r["flagged"] for r in short),
+        "voices": sorted({r["voice"] for r in rows}),
+    }
+
+
+def dev_rows(thresholds: Thresholds) -> list[dict]:
+    return evaluate(codec2_voice(), kristoff_voice(), template_sentences(60, seed=11),
+                    "codec2 reference", thresholds, np.random.default_rng(0))
+
+
+def held_out_rows(thresholds: Thresholds, per_voice: int = 40) -> list[dict]:
+    from targets import build_targets
+
+    humans = {t.name: t for t in build_targets(kinds=("human",), quick=True)}
+    voices = {"allison": timbrel.enroll((humans["allison"].reference,
+                                         humans["allison"].reference_rate)),
+              "codec2-ve9qrp": timbrel.enroll((humans["codec2-ve9qrp"].reference,
+                                               humans["codec2-ve9qrp"].reference_rate)),
+              "codec2 reference": codec2_voice()}
+    imposters = {"allison": "codec2-ve9qrp", "codec2-ve9qrp": "allison",
+                 "codec2 reference": "codec2-ve9qrp"}
+    texts = held_out_texts()
+    rng = np.random.default_rng(1)
+    rows: list[dict] = []
+    for number, (name, voice) in enumerate(voices.items()):
+        start = (number * per_voice) % len(texts)
+        chosen = (texts[start:] + texts[:start])[:per_voice]
+        rows += evaluate(voice, voices[imposters[name]], chosen, name, thresholds, rng)
+    return rows
+
+
+def print_summary(label: str, figures: dict) -> None:
+    print(f"{label}: {figures['clean_segments']} clean segments "
+          f"({', '.join(figures['voices'])}), {figures['faults']} injected faults")
+    for kind, caught in figures["caught_per_kind"].items():
+        print(f"  {kind:14s} caught {caught}")
+    print(f"  detection {figures['caught']}/{figures['faults']} = "
+          f"{figures['detection_rate']:.1%} (target >= 95%); false alarms "
+          f"{figures['false_alarms']}/{figures['clean_segments']} = "
+          f"{figures['false_alarm_rate']:.1%} (target <= 5%); of them on segments under "
+          f"1.5 s: {figures['short_false_alarms']}/{figures['short_clean_segments']}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--set", choices=("dev", "held-out", "both"), default="both")
+    parser.add_argument("--per-voice", type=int, default=40,
+                        help="held-out segments per voice (3 voices)")
+    parser.add_argument("--json", default=str(HERE / "results" / "verify_loop.json"))
+    args = parser.parse_args()
+    thresholds = Thresholds()
+    results: dict = {"thresholds": asdict(thresholds)}
+    if args.set in ("dev", "both"):
+        rows = dev_rows(thresholds)
+        results["dev"] = {"summary": summarise(rows), "rows": rows}
+        print_summary("development set (thresholds set here)", results["dev"]["summary"])
+    if args.set in ("held-out", "both"):
+        rows = held_out_rows(thresholds, args.per_voice)
+        results["held_out"] = {"summary": summarise(rows), "rows": rows}
+        print_summary("held-out set (texts and voices unseen)", results["held_out"]["summary"])
+    if args.json:
+        Path(args.json).parent.mkdir(parents=True, exist_ok=True)
+        with open(args.json, "w", encoding="utf-8") as handle:
+            json.dump(results, handle, indent=1)
+
+
+if __name__ == "__main__":
+    main()
