@@ -16,6 +16,7 @@ it enrolls the 5-8 s reference, speaks held-out sentences with the untouched bas
     .venv/bin/python benchmarks/cloning.py              # full run (a few minutes on 2 cores)
     .venv/bin/python benchmarks/cloning.py --quick      # smaller run
     .venv/bin/python benchmarks/cloning.py --targets human --save-audio
+    .venv/bin/python benchmarks/cloning.py --dev        # the tuning set (never reported)
 """
 
 from __future__ import annotations
@@ -134,6 +135,7 @@ def band_limited(samples: np.ndarray, rate: int, band_rate: int) -> np.ndarray:
 
 def run_target(target, texts, base_outputs, measures, save_audio_dir, log) -> dict:
     import timbrel
+    from timbrel.metrics import character_error_rate
 
     config = timbrel.SynthesisConfig(seed=SEED)
     started, cpu_started = time.perf_counter(), time.process_time()
@@ -182,6 +184,8 @@ def run_target(target, texts, base_outputs, measures, save_audio_dir, log) -> di
             "mfcc_converted": cosine(measures.mfcc(converted, rate), mfcc_centroid),
             "wer_base": base["wer"],
             "wer_converted": conv_wer,
+            "cer_base": base["cer"],
+            "cer_converted": character_error_rate(text, heard),
             "heard_converted": heard,
         }
         if target.narrowband:
@@ -228,6 +232,8 @@ def run_target(target, texts, base_outputs, measures, save_audio_dir, log) -> di
         "mfcc_ceiling": ceiling_mfcc,
         "wer_base": mean(r["wer_base"] for r in rows),
         "wer_converted": mean(r["wer_converted"] for r in rows),
+        "cer_base": mean(r["cer_base"] for r in rows),
+        "cer_converted": mean(r["cer_converted"] for r in rows),
         "wer_truth": mean(truth_wer) if truth_wer else None,
         "rtf": compute / audio_seconds,
         "rtf_cpu": cpu_compute / audio_seconds,
@@ -243,7 +249,8 @@ def run_target(target, texts, base_outputs, measures, save_audio_dir, log) -> di
         result["ge2e_gap_band"] = gap_closure(result["ge2e_base_band"],
                                               result["ge2e_converted_band"], ceiling_ge2e)
     log(f"  {target.name}: GE2E {result['ge2e_base']:.3f} -> {result['ge2e_converted']:.3f} "
-        f"(ceiling {ceiling_ge2e:.3f}), WER {100 * result['wer_converted']:.1f} %, "
+        f"(ceiling {ceiling_ge2e:.3f}), MFCC gap {100 * result['mfcc_gap']:.0f} %, "
+        f"WER {100 * result['wer_converted']:.1f} %, CER {100 * result['cer_converted']:.1f} %, "
         f"RTF {result['rtf']:.3f}, enroll {enroll_seconds:.2f} s")
     return result
 
@@ -252,7 +259,8 @@ def average(results: list[dict]) -> dict:
     """Means over targets; the gap of the means (as in the feasibility study) and the mean
     of per-target gaps."""
     keys = ("ge2e_base", "ge2e_converted", "ge2e_ceiling", "mfcc_base", "mfcc_converted",
-            "mfcc_ceiling", "wer_base", "wer_converted", "rtf", "rtf_cpu", "enroll_seconds",
+            "mfcc_ceiling", "wer_base", "wer_converted", "cer_base", "cer_converted", "rtf",
+            "rtf_cpu", "enroll_seconds",
             "reference_seconds", "ge2e_gap", "mfcc_gap")
     out = {key: mean(r[key] for r in results) for key in keys}
     out["targets"] = len(results)
@@ -370,18 +378,22 @@ def render_tables(report: dict) -> str:
                        f"| {fmt(r['ge2e_gap_band'], '.0f', 100)} % |")
         out.append("")
     t = report["timings"]
+    rtf = (f"End-to-end RTF (all targets, warmed up): {t['rtf_end_to_end']:.3f} wall-clock, "
+           f"{t['rtf_cpu_end_to_end']:.3f} in process CPU time; Piper joe alone: "
+           f"{t['rtf_base_piper']:.3f} wall, {t['rtf_cpu_base_piper']:.3f} CPU. ")
+    enroll = ""
+    if "enroll_10s_auto_transcript_seconds" in t:
+        enroll = (
+            f"Enrolling a {t['ten_second_reference_seconds']:.1f} s reference: "
+            f"{t['enroll_10s_auto_transcript_seconds']:.2f} s wall "
+            f"({t['enroll_10s_auto_transcript_cpu_seconds']:.2f} s CPU) with automatic "
+            f"transcription, {t['enroll_10s_given_transcript_seconds']:.2f} s wall "
+            f"({t['enroll_10s_given_transcript_cpu_seconds']:.2f} s CPU) with a given "
+            f"transcript. Loading a saved voice (Voice.load, "
+            f"{t['voice_file_bytes'] // 1024} KB): {1000 * t['voice_load_seconds']:.1f} ms; "
+            f"loaded voice bit-identical: {t['loaded_voice_bit_identical']}. ")
     out.append(
-        f"End-to-end RTF (all targets, warmed up): {t['rtf_end_to_end']:.3f} wall-clock, "
-        f"{t['rtf_cpu_end_to_end']:.3f} in process CPU time; Piper joe alone: "
-        f"{t['rtf_base_piper']:.3f} wall, {t['rtf_cpu_base_piper']:.3f} CPU. Enrolling a "
-        f"{t['ten_second_reference_seconds']:.1f} s reference: "
-        f"{t['enroll_10s_auto_transcript_seconds']:.2f} s wall "
-        f"({t['enroll_10s_auto_transcript_cpu_seconds']:.2f} s CPU) with automatic "
-        f"transcription, {t['enroll_10s_given_transcript_seconds']:.2f} s wall "
-        f"({t['enroll_10s_given_transcript_cpu_seconds']:.2f} s CPU) with a given "
-        f"transcript. Loading a saved voice (Voice.load, {t['voice_file_bytes'] // 1024} KB): "
-        f"{1000 * t['voice_load_seconds']:.1f} ms; loaded voice bit-identical: "
-        f"{t['loaded_voice_bit_identical']}. Peak RSS {t['peak_rss_mb']:.0f} MB; "
+        rtf + enroll + f"Peak RSS {t['peak_rss_mb']:.0f} MB; "
         f"wall time {t['wall_seconds']:.0f} s; 1-min load average "
         f"{t['load_average_start'][0]:.1f} at start, {t['load_average_end'][0]:.1f} at end "
         f"({os.cpu_count()} CPUs, shared).")
@@ -410,13 +422,23 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true",
                         help="fewer targets (4 synthetic, 2 human) and 3 held-out sentences")
-    parser.add_argument("--json", default=str(RESULTS / "cloning.json"),
-                        help="where to write the full results (default %(default)s)")
+    parser.add_argument("--dev", action="store_true",
+                        help="the tuning set instead: voices, clips and sentences disjoint "
+                             "from the reported set (targets.build_dev_targets)")
+    parser.add_argument("--only", default="",
+                        help="comma-separated target names: run just these")
+    parser.add_argument("--no-timings", action="store_true",
+                        help="skip the 10 s enrollment and voice-loading timings")
+    parser.add_argument("--json", default=None,
+                        help="where to write the full results (default "
+                             "results/cloning.json, with --dev results/cloning_dev.json)")
     parser.add_argument("--targets", default="synthetic,human",
                         help="comma-separated kinds: synthetic, human (default %(default)s)")
     parser.add_argument("--save-audio", action="store_true",
                         help="write example wavs to benchmarks/results/audio/")
     args = parser.parse_args(argv)
+    if args.json is None:
+        args.json = str(RESULTS / ("cloning_dev.json" if args.dev else "cloning.json"))
     kinds = tuple(k.strip() for k in args.targets.split(",") if k.strip())
     unknown = set(kinds) - {"synthetic", "human"}
     if unknown:
@@ -436,12 +458,28 @@ def main(argv: list[str] | None = None) -> int:
     torch.set_num_threads(1)
     import timbrel
     from timbrel.engines import get_engine
-    from timbrel.metrics import MfccSpeakerSpace, peak_rss_mb, real_time_factor
+    from timbrel.metrics import (
+        MfccSpeakerSpace,
+        character_error_rate,
+        peak_rss_mb,
+        real_time_factor,
+    )
     from timbrel.recognizer import transcribe
 
     log("building targets ...")
-    targets = target_module.build_targets(kinds=kinds, quick=args.quick)
-    texts = target_module.HELD_OUT_TEXTS[:3] if args.quick else target_module.HELD_OUT_TEXTS
+    if args.dev:
+        targets = target_module.build_dev_targets(kinds=kinds)
+        texts = target_module.DEV_HELD_OUT_TEXTS
+    else:
+        targets = target_module.build_targets(kinds=kinds, quick=args.quick)
+        texts = target_module.HELD_OUT_TEXTS[:3] if args.quick else target_module.HELD_OUT_TEXTS
+    pool = targets  # the MFCC measure is fitted on every target's truth, --only or not
+    if args.only:
+        wanted = {name.strip() for name in args.only.split(",") if name.strip()}
+        missing = wanted - {t.name for t in targets}
+        if missing:
+            parser.error(f"no such target(s): {', '.join(sorted(missing))}")
+        targets = [t for t in targets if t.name in wanted]
     log(f"  {len(targets)} targets, {len(texts)} held-out sentences each")
 
     log("loading and warming up models ...")
@@ -454,7 +492,7 @@ def main(argv: list[str] | None = None) -> int:
                                 timbrel.SynthesisConfig(seed=SEED))
     transcribe(warm.reference, warm.reference_rate)
 
-    space = MfccSpeakerSpace.fit([(clip, t.truth_rate) for t in targets for clip in t.truth])
+    space = MfccSpeakerSpace.fit([(clip, t.truth_rate) for t in pool for clip in t.truth])
     measures = Measures(space)
 
     log("untouched base voice (Piper joe) ...")
@@ -468,7 +506,8 @@ def main(argv: list[str] | None = None) -> int:
         base_cpu += time.process_time() - cpu_started
         base_audio += len(samples) / base_voice.rate
         wer, heard = measures.wer(text, samples, base_voice.rate)
-        base_outputs[text] = {"samples": samples, "rate": base_voice.rate,
+        base_outputs[text] = {"cer": character_error_rate(text, heard),
+                              "samples": samples, "rate": base_voice.rate,
                               "ge2e": measures.ge2e(samples, base_voice.rate),
                               "mfcc": measures.mfcc(samples, base_voice.rate),
                               "wer": wer, "heard": heard}
@@ -485,7 +524,8 @@ def main(argv: list[str] | None = None) -> int:
     results = [run_target(t, texts, base_outputs, measures, save_dir, log) for t in targets]
 
     log("timings ...")
-    timings = timing_checks(target_module.allison_ten_seconds(), measures, log)
+    timings = {} if args.no_timings else timing_checks(target_module.allison_ten_seconds(),
+                                                         measures, log)
     total_compute = sum(s["synthesis_seconds"] for r in results for s in r["sentences"])
     total_cpu = sum(s["synthesis_cpu_seconds"] for r in results for s in r["sentences"])
     total_audio = sum(s["seconds"] for r in results for s in r["sentences"])
@@ -507,6 +547,7 @@ def main(argv: list[str] | None = None) -> int:
         "command": " ".join(["benchmarks/cloning.py", *(argv if argv is not None
                                                        else sys.argv[1:])]),
         "quick": args.quick,
+        "dev": args.dev,
         "seed": SEED,
         "timbrel_version": timbrel.__version__,
         "engine": f"{engine.name} {engine.version}",
@@ -516,7 +557,8 @@ def main(argv: list[str] | None = None) -> int:
         "machine": {"cpus": os.cpu_count(), "platform": platform.platform(),
                     "python": platform.python_version()},
         "held_out_texts": list(texts),
-        "reference_sentences": list(target_module.REFERENCE_SENTENCES),
+        "reference_sentences": list(target_module.DEV_REFERENCE_SENTENCES if args.dev
+                                    else target_module.REFERENCE_SENTENCES),
         "base_voice": {text: {"wer": o["wer"], "heard": o["heard"]}
                        for text, o in base_outputs.items()},
         "skipped_targets": target_module.skipped(),

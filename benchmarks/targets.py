@@ -108,6 +108,7 @@ class SyntheticVoice:
     tool: str  # "flite" | "festival" | "espeak-ng"
     voice: str  # the tool's own voice name
     description: str
+    lowpass_hz: float | None = None  # dev variants: band-limit the tool's output here
 
 
 SYNTHETIC_VOICES = (
@@ -147,7 +148,8 @@ def _tool_command(voice: SyntheticVoice, text: str, out: Path) -> tuple[list[str
 
 def speak(voice: SyntheticVoice, text: str) -> tuple[np.ndarray, int]:
     """The synthetic voice saying `text` (cached wav), silence trimmed."""
-    key = hashlib.sha1(f"{voice.tool}|{voice.voice}|{text}".encode()).hexdigest()[:12]
+    band = f"|lowpass{voice.lowpass_hz:.0f}" if voice.lowpass_hz else ""
+    key = hashlib.sha1(f"{voice.tool}|{voice.voice}{band}|{text}".encode()).hexdigest()[:12]
     path = CACHE / "synthetic" / voice.name / f"{key}.wav"
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -159,13 +161,24 @@ def speak(voice: SyntheticVoice, text: str) -> tuple[np.ndarray, int]:
             subprocess.run(command, input=stdin, text=True, check=True,
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             samples, rate = load_audio(out)
+            if voice.lowpass_hz:
+                samples = lowpass(samples, rate, voice.lowpass_hz)
             save_audio(path, trim_silence(samples, rate), rate)
     return load_audio(path)
 
 
-def synthetic_target(voice: SyntheticVoice, held_out: tuple[str, ...]) -> Target:
+def lowpass(samples: np.ndarray, rate: int, cutoff_hz: float) -> np.ndarray:
+    """A steep zero-phase low-pass (a telephone-like channel for dev variants)."""
+    from scipy.signal import butter, sosfiltfilt
+
+    sos = butter(10, cutoff_hz, btype="low", fs=rate, output="sos")
+    return sosfiltfilt(sos, samples).astype(np.float32)
+
+
+def synthetic_target(voice: SyntheticVoice, held_out: tuple[str, ...],
+                     reference_sentences: tuple[str, ...] = REFERENCE_SENTENCES) -> Target:
     pieces, rate, used = [], None, []
-    for sentence in REFERENCE_SENTENCES:
+    for sentence in reference_sentences:
         samples, rate = speak(voice, sentence)
         candidate = sum(len(p) for p in pieces) / rate + len(samples) / rate + (
             SENTENCE_GAP if pieces else 0.0)
@@ -342,34 +355,36 @@ def codec2_target(speaker: Codec2Speaker) -> Target:
     return target
 
 
-def allison_target(max_truth: int) -> Target:
+def allison_target(max_truth: int, name: str = "allison",
+                   reference_prompts: tuple[str, ...] = ALLISON_REFERENCE,
+                   held_out_prompts: tuple[str, ...] = ALLISON_HELD_OUT) -> Target:
     def prompt(name: str) -> tuple[np.ndarray, int]:
         samples, rate = decode_g722(ALLISON_DIR / f"{name}.g722")
         return trim_silence(samples, rate), rate
 
     pieces, rate = [], 16000
-    for index, name in enumerate(ALLISON_REFERENCE):
-        samples, rate = prompt(name)
+    for index, prompt_name in enumerate(reference_prompts):
+        samples, rate = prompt(prompt_name)
         if index:
             pieces.append(np.zeros(int(SENTENCE_GAP * rate), np.float32))
         pieces.append(samples)
     reference = np.concatenate(pieces)
     truth = []
     used = []
-    for name in ALLISON_HELD_OUT:
-        samples, rate = prompt(name)
+    for prompt_name in held_out_prompts:
+        samples, rate = prompt(prompt_name)
         if len(samples) / rate >= MIN_TRUTH_SECONDS:
             truth.append(samples)
-            used.append(name)
+            used.append(prompt_name)
         if len(truth) == max_truth:
             break
     target = Target(
-        name="allison", kind="human", sex="f",
+        name=name, kind="human", sex="f",
         description="Asterisk en_US_f_Allison prompts (G.722, true 16 kHz wideband), "
                     "professional IVR voice",
         reference=reference, reference_rate=rate, reference_text=None,
         truth=truth, truth_rate=rate, truth_texts=[None] * len(truth),
-        spans={"reference_prompts": list(ALLISON_REFERENCE), "truth_prompts": used},
+        spans={"reference_prompts": list(reference_prompts), "truth_prompts": used},
     )
     _write_split(target)
     return target
@@ -423,6 +438,62 @@ def _write_split(target: Target) -> None:
     save_audio(folder / "reference.wav", target.reference, target.reference_rate)
     for index, clip in enumerate(target.truth):
         save_audio(folder / f"truth{index}.wav", clip, target.truth_rate)
+
+
+# ----------------------------------------------------------------------------- dev set
+
+# For tuning only (`cloning.py --dev`): voices, speakers' clips and sentences that appear
+# nowhere in the reported set above, so tuning on them cannot fit the reported numbers.
+DEV_REFERENCE_SENTENCES = (
+    "The stale smell of old beer lingers.",
+    "It takes heat to bring out the odor.",
+    "A cold dip restores health and zest.",
+    "The salt breeze came across from the sea.",
+)
+DEV_HELD_OUT_TEXTS = (
+    "The girl at the booth sold fifty bonds.",
+    "The horn of the car woke the sleeping cop.",
+    "Open the crate but don't break the glass.",
+    "The meal was cooked before the bell rang.",
+    "A pot of tea helps to pass the evening.",
+    "The dune rose from the edge of the water.",
+    "Hoist the load to your left shoulder.",
+    "Take the winding path to reach the lake.",
+)
+DEV_SYNTHETIC_VOICES = (
+    SyntheticVoice("dev-espeak-m1", "m", "espeak-ng", "en-us+m1", "espeak-ng en-us+m1"),
+    SyntheticVoice("dev-espeak-f2", "f", "espeak-ng", "en-us+f2", "espeak-ng en-us+f2"),
+    SyntheticVoice("dev-espeak-gb-m4", "m", "espeak-ng", "en-gb+m4", "espeak-ng en-gb+m4"),
+    SyntheticVoice("dev-espeak-f5", "f", "espeak-ng", "en-us+f5", "espeak-ng en-us+f5"),
+    SyntheticVoice("dev-espeak-klatt", "m", "espeak-ng", "en-us+klatt",
+                   "espeak-ng en-us+klatt (Klatt synthesiser)"),
+    SyntheticVoice("dev-flite-kal8k", "m", "flite", "kal",
+                   "flite cmu_us_kal (8 kHz diphone): a narrowband target"),
+    SyntheticVoice("dev-espeak-m2-5k", "m", "espeak-ng", "en-us+m2",
+                   "espeak-ng en-us+m2 low-passed at 5 kHz (narrowband like flite awb)",
+                   lowpass_hz=5000.0),
+    SyntheticVoice("dev-espeak-f1-5k", "f", "espeak-ng", "en-gb+f1",
+                   "espeak-ng en-gb+f1 low-passed at 5 kHz", lowpass_hz=5000.0),
+)
+DEV_ALLISON = (  # (name, reference prompts, held-out prompts): none used by the reported set
+    ("dev-allison-a", ("vm-intro",),
+     ("something-terribly-wrong", "vm-nobodyavail", "vm-tempgreeting", "tt-somethingwrong",
+      "call-fwd-no-ans")),
+    ("dev-allison-b", ("vm-newuser",),
+     ("privacy-prompt", "vm-rec-busy", "vm-reachoper", "dir-instr")),
+)
+
+
+def build_dev_targets(kinds: tuple[str, ...] = ("synthetic", "human")) -> list[Target]:
+    """The tuning set: disjoint from `build_targets` in voices, clips and sentences."""
+    _ensure_cache()
+    targets: list[Target] = []
+    if "synthetic" in kinds:
+        targets += [synthetic_target(v, DEV_HELD_OUT_TEXTS, DEV_REFERENCE_SENTENCES)
+                    for v in DEV_SYNTHETIC_VOICES]
+    if "human" in kinds:
+        targets += [allison_target(5, name, ref, held) for name, ref, held in DEV_ALLISON]
+    return targets
 
 
 # ----------------------------------------------------------------------------- all

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
 from types import MappingProxyType
 from typing import Any
@@ -35,15 +36,18 @@ def enroll(
     Without a transcript, the bundled recogniser writes one (English).
     """
     clean = as_reference(reference)
-    if transcript is None:
-        transcript = auto_transcript(clean, language)
     chosen = get_engine(engine)
-    params = chosen.enroll(clean, transcript=transcript, language=language)
+    # The speaker embedding needs neither transcript nor engine: compute it alongside.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        embedding = pool.submit(ge2e_embedding, clean.samples, clean.sample_rate)
+        if transcript is None:
+            transcript = auto_transcript(clean, language)
+        params = chosen.enroll(clean, transcript=transcript, language=language)
     return Voice(
         engine=chosen.name,
         engine_version=chosen.version,
         params=MappingProxyType(params),
-        embedding=ge2e_embedding(clean.samples, clean.sample_rate),
+        embedding=embedding.result(),
         reference=clean.samples,
         reference_rate=clean.sample_rate,
         transcript=transcript.strip(),
@@ -71,6 +75,6 @@ def auto_transcript(reference: Reference, language: str) -> str:
         log.warning("no transcript given and the bundled recogniser reads English only; "
                     "the voice is stored without a transcript")
         return ""
-    from .recognizer import transcribe
+    from .recognizer import transcribe_clip
 
-    return transcribe(reference.samples, reference.sample_rate)
+    return transcribe_clip(reference.samples, reference.sample_rate)

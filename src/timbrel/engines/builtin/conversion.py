@@ -31,6 +31,7 @@ PITCH_FLOOR = 50.0
 PITCH_CEILING = 500.0
 WARP_LIMITS = (0.82, 1.32)
 CORRECTION_LIMIT_DB = 12.0
+IN_BAND_SMOOTHING = True  # smooth spectrum corrections over the reference's band only
 
 
 @dataclass(frozen=True)
@@ -172,9 +173,11 @@ def conversion_params(source: SpeakerProfile, target: SpeakerProfile, sample_rat
     difference = target.mean_envelope_db - warped_source
     band = (freqs >= 100.0) & (freqs <= min(5000.0, target.bandwidth_hz))
     difference = difference - difference[band].mean()
-    smoothed = smooth_log_frequency(difference, freqs)
-    # Only correct where the reference has content: above its bandwidth keep the source.
+    # Only correct where the reference has content: above its bandwidth keep the source,
+    # and smooth over in-band bins only (else the empty band above leaks in as a notch).
     edge = 0.92 * target.bandwidth_hz
+    smoothed = smooth_log_frequency(difference, freqs, mask=in_band(freqs, edge)
+                                    if IN_BAND_SMOOTHING else None)
     fade = np.clip((edge - freqs) / 400.0, 0.0, 1.0) * np.clip((freqs - 60.0) / 60.0, 0.0, 1.0)
     correction = np.clip(smoothed * fade, -CORRECTION_LIMIT_DB, CORRECTION_LIMIT_DB)
     spread = float(np.clip(target.log_f0_mad / source.log_f0_mad, 0.5, 2.0))
@@ -186,15 +189,25 @@ def conversion_params(source: SpeakerProfile, target: SpeakerProfile, sample_rat
     )
 
 
-def smooth_log_frequency(values_db: np.ndarray, freqs: np.ndarray, octaves: float = 1 / 4
-                         ) -> np.ndarray:
-    """Gaussian smoothing whose width is a fixed fraction of an octave."""
-    out = np.empty_like(values_db)
+def in_band(freqs: np.ndarray, edge_hz: float) -> np.ndarray:
+    """Bins where a reference band-limited at `edge_hz` was measured (not the very lowest)."""
+    return (freqs >= 60.0) & (freqs <= edge_hz)
+
+
+def smooth_log_frequency(values_db: np.ndarray, freqs: np.ndarray, octaves: float = 1 / 4,
+                         mask: np.ndarray | None = None) -> np.ndarray:
+    """Gaussian smoothing whose width is a fixed fraction of an octave; with `mask`, only
+    the masked bins are averaged (bins outside it take their nearest masked neighbours)."""
+    weights = _log_frequency_kernel(freqs, octaves)
+    if mask is None:
+        return (weights @ values_db) / weights.sum(axis=1)
+    masked = weights * mask[None, :]
+    return (masked @ np.where(mask, values_db, 0.0)) / (masked.sum(axis=1) + 1e-12)
+
+
+def _log_frequency_kernel(freqs: np.ndarray, octaves: float) -> np.ndarray:
     log_f = np.log2(np.maximum(freqs, 50.0))
-    for index in range(len(freqs)):
-        weights = np.exp(-0.5 * ((log_f - log_f[index]) / octaves) ** 2)
-        out[index] = np.sum(weights * values_db) / np.sum(weights)
-    return out
+    return np.exp(-0.5 * ((log_f[:, None] - log_f[None, :]) / octaves) ** 2)
 
 
 def warp_axis(envelope: np.ndarray, ratio: float, freqs: np.ndarray) -> np.ndarray:

@@ -6,6 +6,7 @@ import logging
 import zlib
 from collections import OrderedDict
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -77,28 +78,36 @@ class BuiltinEngine(Engine):
         _ = self.model.session, self.model.voice, self.source
 
     def enroll(self, reference: Reference, *, transcript: str, language: str) -> EngineParams:
-        try:
-            target = speaker_profile(reference.samples, reference.sample_rate,
-                                     reference.bandwidth_hz)
-        except ValueError as error:
-            raise EngineError(f"cannot enroll this reference: {error}") from error
-        params = conversion_params(self.source, target, self.sample_rate).to_dict()
-        params["bandwidth_hz"] = float(reference.bandwidth_hz)
-        if transcript.strip() and language == "en":
+        # Piper's reading of the transcript (onnxruntime, off the GIL) runs in a worker
+        # while the reference is measured (Praat, WORLD) here: enrollment takes the longer
+        # of the two, not their sum.
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            reading = (pool.submit(self._read_transcript, transcript)
+                       if transcript.strip() and language == "en" else None)
             try:
-                corrections = self._phoneme_corrections(reference, transcript,
-                                                        float(params["warp_ratio"]))
+                target = speaker_profile(reference.samples, reference.sample_rate,
+                                         reference.bandwidth_hz)
             except ValueError as error:
-                log.warning("phoneme-aware matching skipped (%s); using the global match",
-                            error)
-            else:
-                params.update(corrections.to_params())
+                raise EngineError(f"cannot enroll this reference: {error}") from error
+            params = conversion_params(self.source, target, self.sample_rate).to_dict()
+            params["bandwidth_hz"] = float(reference.bandwidth_hz)
+            if reading is not None:
+                try:
+                    audio, labels = reading.result()
+                    corrections = corrections_from_reading(
+                        audio, labels, reference.samples, self.sample_rate,
+                        float(params["warp_ratio"]), reference.bandwidth_hz)
+                except ValueError as error:
+                    log.warning("phoneme-aware matching skipped (%s); using the global match",
+                                error)
+                else:
+                    params.update(corrections.to_params())
         return params
 
-    def _phoneme_corrections(self, reference: Reference, transcript: str, warp_ratio: float
-                             ) -> PhonemeCorrections:
-        """Piper reads the transcript; its frames, paired with the reference's by DTW,
-        give each phoneme its own spectral correction (see phoneme_correction.py)."""
+    def _read_transcript(self, transcript: str) -> tuple[np.ndarray, np.ndarray]:
+        """Piper reads the transcript: its audio and each sample's phoneme label. Its
+        frames, paired with the reference's by DTW, give each phoneme its own spectral
+        correction (see phoneme_correction.py)."""
         pieces, labels = [], []
         for index, phonemes in enumerate(self.model.phonemize(transcript)):
             if not phonemes:
@@ -109,9 +118,7 @@ class BuiltinEngine(Engine):
             labels.append(sample_labels(phonemes, widths))
         if not pieces:
             raise ValueError("the transcript has nothing to read")
-        return corrections_from_reading(np.concatenate(pieces), np.concatenate(labels),
-                                        reference.samples, self.sample_rate, warp_ratio,
-                                        reference.bandwidth_hz)
+        return np.concatenate(pieces), np.concatenate(labels)
 
     def _model_for(self, voice: Voice) -> tuple[PiperModel, SpeakerProfile]:
         """Joe, or for a fine-tuned voice (timbrel.adapt) joe plus the voice's weight delta,

@@ -17,7 +17,8 @@ from functools import lru_cache
 
 import numpy as np
 
-from .conversion import FFT_SIZE, warp_axis
+from . import conversion
+from .conversion import FFT_SIZE, in_band, smooth_log_frequency, warp_axis
 from .phonemes import SILENCE, frame_labels, phoneme_class
 
 HOP = FFT_SIZE // 4
@@ -25,6 +26,11 @@ SHRINK_FRAMES = 20.0  # a phoneme with this many frames gets half its own correc
 LIMIT_DB = 15.0
 ACTIVE_DB = 35.0
 GLOBAL = "#global"
+# Tried on the dev set (benchmarks/cloning.py --dev), kept off: smoothing the power
+# spectra over 300 Hz before the log lowered similarity on both measures and raised WER;
+# weighting paired frames by their DTW match quality changed nothing measurable.
+ENVELOPE_HZ = 0.0  # > 0: power spectra smoothed over this width (fills harmonic valleys)
+MATCH_WEIGHTING = False  # weight paired frames by how well DTW matched them
 
 
 @dataclass(frozen=True)
@@ -64,12 +70,27 @@ class PhonemeCorrections:
         return gains
 
 
-def log_spectrogram(samples: np.ndarray) -> np.ndarray:
-    """[frames, bins] log power (dB) on the conversion's STFT grid."""
+def log_spectrogram(samples: np.ndarray, sample_rate: int | None = None,
+                    envelope_hz: float = 0.0) -> np.ndarray:
+    """[frames, bins] log power (dB) on the conversion's STFT grid; with `envelope_hz`,
+    the power is first averaged over that width (wider above, a quarter octave), so the
+    log follows the spectral envelope rather than the harmonics and the gaps between."""
     from scipy.signal import stft
 
     _, _, spectrum = stft(samples, nperseg=FFT_SIZE, noverlap=FFT_SIZE - HOP)
-    return (10.0 * np.log10(np.abs(spectrum) ** 2 + 1e-10)).T
+    power = np.abs(spectrum) ** 2
+    if envelope_hz > 0 and sample_rate:
+        power = _envelope_smoother(power.shape[0], sample_rate, envelope_hz) @ power
+    return (10.0 * np.log10(power + 1e-10)).T
+
+
+@lru_cache(maxsize=4)
+def _envelope_smoother(bins: int, sample_rate: int, width_hz: float) -> np.ndarray:
+    """Rows: triangular weights over max(width_hz, a quarter octave) around each bin."""
+    freqs = np.linspace(0.0, sample_rate / 2.0, bins)
+    width = np.maximum(width_hz, freqs * (2 ** 0.125 - 2 ** -0.125))
+    weights = np.clip(1.0 - np.abs(freqs[None, :] - freqs[:, None]) / width[:, None], 0, None)
+    return weights / weights.sum(axis=1, keepdims=True)
 
 
 def mfcc_frames(samples: np.ndarray, sample_rate: int) -> np.ndarray:
@@ -81,8 +102,10 @@ def mfcc_frames(samples: np.ndarray, sample_rate: int) -> np.ndarray:
     return mfcc
 
 
-def align_frames(reading: np.ndarray, reference: np.ndarray, sample_rate: int) -> np.ndarray:
-    """For each reference frame, the index of the paired frame of the reading (DTW)."""
+def align_frames(reading: np.ndarray, reference: np.ndarray, sample_rate: int
+                 ) -> tuple[np.ndarray, np.ndarray]:
+    """For each reference frame, the index of the paired frame of the reading (DTW) and
+    the MFCC distance of the pair."""
     import librosa
 
     x, y = mfcc_frames(reading, sample_rate), mfcc_frames(reference, sample_rate)
@@ -90,29 +113,29 @@ def align_frames(reading: np.ndarray, reference: np.ndarray, sample_rate: int) -
     paired = np.zeros(y.shape[1], dtype=int)
     for reading_frame, reference_frame in path[::-1]:
         paired[reference_frame] = reading_frame
-    return paired
+    distance = np.linalg.norm(x[:, paired] - y, axis=0)
+    return paired, distance
 
 
-@lru_cache(maxsize=4)
-def _smoother(bins: int, sample_rate: int, octaves: float = 0.25) -> np.ndarray:
-    freqs = np.linspace(0.0, sample_rate / 2.0, bins)
-    log_f = np.log2(np.maximum(freqs, 50.0))
-    weights = np.exp(-0.5 * ((log_f[:, None] - log_f[None, :]) / octaves) ** 2)
-    return weights / weights.sum(axis=1, keepdims=True)
+def match_weights(distance: np.ndarray) -> np.ndarray:
+    """1 for a pair as close as the median pair, falling off for worse matches."""
+    scale = float(np.median(distance)) or 1.0
+    return np.exp(-0.5 * np.maximum(distance / scale - 1.0, 0.0) ** 2 / 0.25)
 
 
 def corrections_from_reading(reading: np.ndarray, reading_labels: np.ndarray,
                              reference: np.ndarray, sample_rate: int, warp_ratio: float,
                              bandwidth_hz: float) -> PhonemeCorrections:
     """Per-phoneme corrections from Piper's reading of the reference transcript."""
-    log_reading = log_spectrogram(reading)
-    log_reference = log_spectrogram(reference)
+    log_reading = log_spectrogram(reading, sample_rate, ENVELOPE_HZ)
+    log_reference = log_spectrogram(reference, sample_rate, ENVELOPE_HZ)
     bins = log_reading.shape[1]
     freqs = np.linspace(0.0, sample_rate / 2.0, bins)
     warped = warp_axis(log_reading, warp_ratio, freqs)
-    paired = align_frames(reading, reference, sample_rate)
+    paired, distance = align_frames(reading, reference, sample_rate)
     frames = min(len(paired), len(log_reference))
     paired = np.clip(paired[:frames], 0, len(warped) - 1)
+    weight = match_weights(distance[:frames]) if MATCH_WEIGHTING else np.ones(frames)
     labels = frame_labels(reading_labels, HOP, len(warped))[paired]
     level_ref = log_reference[:frames].max(axis=1)
     level_read = warped[paired].max(axis=1)
@@ -121,9 +144,11 @@ def corrections_from_reading(reading: np.ndarray, reading_labels: np.ndarray,
     differences = log_reference[:frames] - warped[paired]
     band = (freqs >= 100.0) & (freqs <= min(5000.0, bandwidth_hz))
 
-    def mean_of(mask: np.ndarray) -> tuple[np.ndarray, int]:
-        count = int(mask.sum())
-        return (differences[mask].mean(axis=0) if count else np.zeros(bins)), count
+    def mean_of(mask: np.ndarray) -> tuple[np.ndarray, float]:
+        count = float(weight[mask].sum())
+        if count <= 0:
+            return np.zeros(bins), 0.0
+        return (weight[mask] @ differences[mask]) / count, count
 
     global_gain, global_count = mean_of(active)
     if global_count == 0:
@@ -138,10 +163,11 @@ def corrections_from_reading(reading: np.ndarray, reading_labels: np.ndarray,
         own, count = mean_of(active & (labels == label))
         parent = table[phoneme_class(label)]
         table[label] = (count * own + SHRINK_FRAMES * parent) / (count + SHRINK_FRAMES)
-    smoother = _smoother(bins, sample_rate)
     edge = 0.92 * bandwidth_hz
     fade = np.clip((edge - freqs) / 400.0, 0.0, 1.0) * np.clip((freqs - 60.0) / 60.0, 0.0, 1.0)
+    # Smoothed over the reference's band only: the empty band above must not leak in.
+    mask = in_band(freqs, edge) if conversion.IN_BAND_SMOOTHING else None
     names = tuple(table)
-    gains = np.stack([np.clip((smoother @ (table[n] - offset)) * fade, -LIMIT_DB, LIMIT_DB)
-                      for n in names])
+    gains = np.stack([np.clip(smooth_log_frequency(table[n] - offset, freqs, mask=mask) * fade,
+                              -LIMIT_DB, LIMIT_DB) for n in names])
     return PhonemeCorrections(labels=names, gains_db=gains.astype(np.float32))
