@@ -289,26 +289,37 @@ def collect() -> int:
 
 
 def plot(points: list[dict], path: Path) -> None:
+    """Gap closure vs training speech for the default conversion mode, with zero-shot."""
     import matplotlib
+
+    from timbrel.adapt.voice_adaptation import DEFAULT_CONVERSION as mode
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    figure, axes = plt.subplots(1, 2, figsize=(10, 4))
+    figure, axes = plt.subplots(1, 3, figsize=(15, 4.3))
     for axis, key, title in ((axes[0], "ge2e_gap", "GE2E gap closure"),
-                             (axes[1], "mfcc_gap", "MFCC gap closure")):
+                             (axes[1], "mfcc_gap", "MFCC gap closure"),
+                             (axes[2], "wer", "WER")):
         for (target, parts) in sorted({(p["target"], p["parts"]) for p in points}):
-            series = [p for p in points if p["target"] == target and p["parts"] == parts]
+            series = [p for p in points if p["target"] == target and p["parts"] == parts
+                      and mode in p["adapted"]]
             minutes = [p["data_seconds"] / 60 for p in series]
-            axis.plot(minutes, [100 * p["adapted"]["pitch"][key] for p in series], "o-",
-                      label=f"{target}: fine-tuned ({parts})")
-            axis.plot(minutes, [100 * p["zero_shot"][key] for p in series], "x--",
-                      label=f"{target}: zero-shot conversion")
+            axis.plot(minutes, [100 * p["adapted"][mode][key] for p in series], "o-",
+                      label=f"{target}: fine-tuned ({parts}, conversion {mode})")
+        for target in sorted({p["target"] for p in points}):
+            zero = next(p["zero_shot"][key] for p in points if p["target"] == target)
+            axis.axhline(100 * zero, ls="--", lw=0.8, color="black" if target == "allison"
+                         else "grey", label=f"{target}: zero-shot conversion")
         axis.set_xscale("log")
         axis.set_xlabel("training speech (minutes)")
-        axis.set_ylabel("% of the gap to the same-voice ceiling")
+        axis.set_ylabel("%" if key == "wer" else "% of the gap to the same-voice ceiling")
         axis.set_title(title + " (held-out sentences)")
-        axis.axhline(85, color="grey", lw=0.5, ls=":")
+        if key == "wer":
+            base = next(p["base"]["wer"] for p in points)
+            axis.axhline(100 * base, color="red", lw=0.5, ls=":", label="base voice (joe)")
+        else:
+            axis.axhline(85, color="red", lw=0.5, ls=":", label="goal (85 %)")
         axis.grid(alpha=0.3)
     axes[0].legend(fontsize=7)
     figure.tight_layout()
