@@ -208,6 +208,8 @@ def run_point(args) -> dict:
         "requested_seconds": args.seconds, "pieces": report.items, "parts": args.parts,
         "steps": report.training.steps, "train_wall_seconds": report.training.seconds,
         "train_cpu_seconds": report.training.cpu_seconds,
+        "prepare_wall_seconds": report.training.prepare_seconds,
+        "prepare_cpu_seconds": report.training.prepare_cpu_seconds,
         "mel_l1_first10": mean(report.training.mel_loss[:10]),
         "mel_l1_last10": mean(report.training.mel_loss[-10:]),
         "delta_megabytes": report.delta_bytes / 1e6, "texts": list(texts),
@@ -264,7 +266,9 @@ def render(points: list[dict]) -> str:
              "| MFCC gap | WER |", "|---|---|---|---|---|---|---|---|---|---|"]
     for p in points:
         head = (f"| {p['target']} | {p['data_seconds']:.0f} s | {p['parts']} | {p['steps']} "
-                f"| {p['train_wall_seconds']:.0f} s / {p['train_cpu_seconds']:.0f} s")
+                f"| {p['train_wall_seconds']:.0f} s / {p['train_cpu_seconds']:.0f} s"
+                + (f" (+ prep {p['prepare_wall_seconds']:.0f} s / {p['prepare_cpu_seconds']:.0f} s)"
+                   if "prepare_wall_seconds" in p else ""))
         rows = [("base (joe)", {**p["base"], "ge2e_gap": 0.0, "mfcc_gap": 0.0}),
                 ("zero-shot", p["zero_shot"])]
         rows += [(f"adapted, {mode}", r) for mode, r in p["adapted"].items()]

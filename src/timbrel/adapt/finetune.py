@@ -56,8 +56,10 @@ class FinetuneConfig:
 @dataclass
 class FinetuneLog:
     steps: int = 0
-    seconds: float = 0.0
+    seconds: float = 0.0  # training steps only
     cpu_seconds: float = 0.0
+    prepare_seconds: float = 0.0  # spectrograms, text encoder, prior latents (once)
+    prepare_cpu_seconds: float = 0.0
     mel_loss: list[float] = field(default_factory=list)
     kl_loss: list[float] = field(default_factory=list)
 
@@ -167,11 +169,14 @@ def fine_tune(model, items: Sequence[TrainingItem], config: FinetuneConfig,
     torch.manual_seed(config.seed)
     rng = np.random.default_rng(config.seed)
     model.eval()  # no dropout: the text encoder is frozen, the rest has none
+    record = FinetuneLog()
+    started, cpu_started = time.perf_counter(), time.process_time()
     prepared = [prepare(model, item, config.parts, rng) for item in items]
+    record.prepare_seconds = time.perf_counter() - started
+    record.prepare_cpu_seconds = time.process_time() - cpu_started
     parameters = trainable_parameters(model, config.parts)
     optimiser = torch.optim.AdamW(parameters, config.learning_rate, betas=(0.8, 0.99),
                                   eps=1e-9)
-    record = FinetuneLog()
     started, cpu_started = time.perf_counter(), time.process_time()
     order: list[int] = []
     for step in range(config.steps):
