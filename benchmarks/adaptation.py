@@ -182,7 +182,7 @@ def run_point(args) -> dict:
     else:
         clips, transcripts = synthetic_clips(args.target, args.seconds)
     config = FinetuneConfig(steps=args.steps, seconds_budget=args.budget_seconds,
-                            parts=args.parts)
+                            parts=args.parts, learning_rate=args.learning_rate)
     adapted, report = adapt_voice(zero_shot_voice, clips, transcripts, config, "pitch")
     results = {}
     for mode in args.conversions.split(","):
@@ -206,6 +206,7 @@ def run_point(args) -> dict:
     return {
         "target": args.target, "kind": target.kind, "data_seconds": report.audio_seconds,
         "requested_seconds": args.seconds, "pieces": report.items, "parts": args.parts,
+        "learning_rate": args.learning_rate,
         "steps": report.training.steps, "train_wall_seconds": report.training.seconds,
         "train_cpu_seconds": report.training.cpu_seconds,
         "prepare_wall_seconds": report.training.prepare_seconds,
@@ -232,6 +233,7 @@ def main(argv: list[str] | None = None) -> int:
     point.add_argument("--budget-seconds", type=float, default=None,
                        help="wall-clock training budget (s)")
     point.add_argument("--parts", default="all")
+    point.add_argument("--learning-rate", type=float, default=2e-4)
     point.add_argument("--texts", type=int, default=len(HELD_OUT_TEXTS))
     point.add_argument("--conversions", default="pitch,none,full")
     point.add_argument("--out", default=None)
@@ -250,7 +252,9 @@ def main(argv: list[str] | None = None) -> int:
     result = run_point(args)
     result["point_wall_seconds"] = time.perf_counter() - started
     result["point_cpu_seconds"] = time.process_time() - cpu_started
-    out = Path(args.out or POINT_DIR / f"{args.target}-{int(args.seconds)}-{args.parts}.json")
+    suffix = "" if args.learning_rate == 2e-4 else f"-lr{args.learning_rate:g}"
+    out = Path(args.out or POINT_DIR
+               / f"{args.target}-{int(args.seconds)}-{args.parts}{suffix}.json")
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, indent=1))
     print(render([result]))

@@ -56,7 +56,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                             "latents (dec), flow and decoder, or also the "
                             "posterior encoder (and duration predictor); the text encoder "
                             "stays frozen")
-    adapt.add_argument("--conversion", default="pitch", choices=("none", "pitch", "full"),
+    adapt.add_argument("--conversion", default="none", choices=("none", "pitch", "full"),
                        help="signal-processing conversion kept on top of the adapted voice")
     adapt.add_argument("--warmup-steps", type=int, default=None,
                        help="posterior-encoder warm-up steps on joe's own speech (default "
