@@ -241,7 +241,7 @@ def main(argv: list[str] | None = None) -> int:
     point.add_argument("--budget-seconds", type=float, default=None,
                        help="wall-clock training budget (s)")
     point.add_argument("--parts", default="all")
-    point.add_argument("--learning-rate", type=float, default=2e-4)
+    point.add_argument("--learning-rate", type=float, default=5e-5)
     point.add_argument("--texts", type=int, default=len(HELD_OUT_TEXTS))
     point.add_argument("--conversions", default="pitch,none,full")
     point.add_argument("--out", default=None)
@@ -260,7 +260,7 @@ def main(argv: list[str] | None = None) -> int:
     result = run_point(args)
     result["point_wall_seconds"] = time.perf_counter() - started
     result["point_cpu_seconds"] = time.process_time() - cpu_started
-    suffix = "" if args.learning_rate == 2e-4 else f"-lr{args.learning_rate:g}"
+    suffix = f"-lr{args.learning_rate:g}"  # points without it were trained at 2e-4
     out = Path(args.out or POINT_DIR
                / f"{args.target}-{int(args.seconds)}-{args.parts}{suffix}.json")
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -277,7 +277,8 @@ def render(points: list[dict]) -> str:
     lines = ["| target | speech | parts | steps | train wall / CPU | voice | GE2E | GE2E gap "
              "| MFCC gap | WER |", "|---|---|---|---|---|---|---|---|---|---|"]
     for p in points:
-        head = (f"| {p['target']} | {p['data_seconds']:.0f} s | {p['parts']} | {p['steps']} "
+        head = (f"| {p['target']} | {p['data_seconds']:.0f} s "
+                f"| {p['parts']} lr {p.get('learning_rate', 2e-4):g} | {p['steps']} "
                 f"| {p['train_wall_seconds']:.0f} s / {p['train_cpu_seconds']:.0f} s"
                 + (f" (+ prep {p['prepare_wall_seconds']:.0f} s / {p['prepare_cpu_seconds']:.0f} s)"
                    if "prepare_wall_seconds" in p else ""))
@@ -317,12 +318,15 @@ def plot(points: list[dict], path: Path) -> None:
     for axis, key, title in ((axes[0], "ge2e_gap", "GE2E gap closure"),
                              (axes[1], "mfcc_gap", "MFCC gap closure"),
                              (axes[2], "wer", "WER")):
-        for (target, parts) in sorted({(p["target"], p["parts"]) for p in points}):
+        def rate(p: dict) -> float:
+            return p.get("learning_rate", 2e-4)
+
+        for (target, parts, lr) in sorted({(p["target"], p["parts"], rate(p)) for p in points}):
             series = [p for p in points if p["target"] == target and p["parts"] == parts
-                      and mode in p["adapted"]]
+                      and rate(p) == lr and mode in p["adapted"]]
             minutes = [p["data_seconds"] / 60 for p in series]
             axis.plot(minutes, [100 * p["adapted"][mode][key] for p in series], "o-",
-                      label=f"{target}: fine-tuned ({parts}, conversion {mode})")
+                      label=f"{target}: fine-tuned ({parts}, lr {lr:g}, conversion {mode})")
         for target in sorted({p["target"] for p in points}):
             zero = next(p["zero_shot"][key] for p in points if p["target"] == target)
             axis.axhline(100 * zero, ls="--", lw=0.8, color="black" if target == "allison"

@@ -50,7 +50,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                        help="training steps (default 300, or 150 with --quick)")
     adapt.add_argument("--minutes-budget", type=float, default=None,
                        help="stop training after this many minutes, whatever --steps says")
-    adapt.add_argument("--parts", default="all",
+    adapt.add_argument("--parts", default="dec-prior",
                        choices=("dec-prior", "dec", "flow+dec", "all", "all+dp"),
                        help="what trains: the decoder on prior latents (dec-prior) or on posterior "
                             "latents (dec), flow and decoder, or also the "
