@@ -6,7 +6,15 @@ target. Training never sees the held-out Allison prompts of benchmarks/targets.p
 held-out sentences; scoring uses the same measures as benchmarks/cloning.py (GE2E, the
 independent MFCC speaker space, WER) against the held-out truth clips.
 
-    PYTHONPATH=src python benchmarks/adaptation.py [--budget-seconds 600] [--points 5,30,120,600]
+    PYTHONPATH=src python benchmarks/adaptation.py point --target allison --seconds 600 \
+        --parts all --budget-seconds 900 --conversions none,pitch,full
+    PYTHONPATH=src python benchmarks/adaptation.py collect   # table, JSON, docs/adaptation.png
+
+Each `point` writes benchmarks/results/adaptation/<target>-<seconds>-<parts>.json; points
+are independent processes, so several can run side by side. Measured so far (about 200
+CPU-seconds of training each, machine heavily shared): no budget beat zero-shot conversion
+on held-out Allison sentences, and every fine-tuned voice lost intelligibility (WER
+38-92 % against 14 % zero-shot): see the README section and adaptation.json.
 """
 
 from __future__ import annotations
@@ -182,7 +190,7 @@ def run_point(args) -> dict:
     else:
         clips, transcripts = synthetic_clips(args.target, args.seconds)
     config = FinetuneConfig(steps=args.steps, seconds_budget=args.budget_seconds,
-                            parts=args.parts)
+                            parts=args.parts, learning_rate=args.learning_rate)
     adapted, report = adapt_voice(zero_shot_voice, clips, transcripts, config, "pitch")
     results = {}
     for mode in args.conversions.split(","):
@@ -206,8 +214,11 @@ def run_point(args) -> dict:
     return {
         "target": args.target, "kind": target.kind, "data_seconds": report.audio_seconds,
         "requested_seconds": args.seconds, "pieces": report.items, "parts": args.parts,
+        "learning_rate": args.learning_rate,
         "steps": report.training.steps, "train_wall_seconds": report.training.seconds,
         "train_cpu_seconds": report.training.cpu_seconds,
+        "prepare_wall_seconds": report.training.prepare_seconds,
+        "prepare_cpu_seconds": report.training.prepare_cpu_seconds,
         "mel_l1_first10": mean(report.training.mel_loss[:10]),
         "mel_l1_last10": mean(report.training.mel_loss[-10:]),
         "delta_megabytes": report.delta_bytes / 1e6, "texts": list(texts),
@@ -230,6 +241,7 @@ def main(argv: list[str] | None = None) -> int:
     point.add_argument("--budget-seconds", type=float, default=None,
                        help="wall-clock training budget (s)")
     point.add_argument("--parts", default="all")
+    point.add_argument("--learning-rate", type=float, default=5e-5)
     point.add_argument("--texts", type=int, default=len(HELD_OUT_TEXTS))
     point.add_argument("--conversions", default="pitch,none,full")
     point.add_argument("--out", default=None)
@@ -248,7 +260,9 @@ def main(argv: list[str] | None = None) -> int:
     result = run_point(args)
     result["point_wall_seconds"] = time.perf_counter() - started
     result["point_cpu_seconds"] = time.process_time() - cpu_started
-    out = Path(args.out or POINT_DIR / f"{args.target}-{int(args.seconds)}-{args.parts}.json")
+    suffix = f"-lr{args.learning_rate:g}"  # points without it were trained at 2e-4
+    out = Path(args.out or POINT_DIR
+               / f"{args.target}-{int(args.seconds)}-{args.parts}{suffix}.json")
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, indent=1))
     print(render([result]))
@@ -263,8 +277,11 @@ def render(points: list[dict]) -> str:
     lines = ["| target | speech | parts | steps | train wall / CPU | voice | GE2E | GE2E gap "
              "| MFCC gap | WER |", "|---|---|---|---|---|---|---|---|---|---|"]
     for p in points:
-        head = (f"| {p['target']} | {p['data_seconds']:.0f} s | {p['parts']} | {p['steps']} "
-                f"| {p['train_wall_seconds']:.0f} s / {p['train_cpu_seconds']:.0f} s")
+        head = (f"| {p['target']} | {p['data_seconds']:.0f} s "
+                f"| {p['parts']} lr {p.get('learning_rate', 2e-4):g} | {p['steps']} "
+                f"| {p['train_wall_seconds']:.0f} s / {p['train_cpu_seconds']:.0f} s"
+                + (f" (+ prep {p['prepare_wall_seconds']:.0f} s / {p['prepare_cpu_seconds']:.0f} s)"
+                   if "prepare_wall_seconds" in p else ""))
         rows = [("base (joe)", {**p["base"], "ge2e_gap": 0.0, "mfcc_gap": 0.0}),
                 ("zero-shot", p["zero_shot"])]
         rows += [(f"adapted, {mode}", r) for mode, r in p["adapted"].items()]
@@ -289,26 +306,40 @@ def collect() -> int:
 
 
 def plot(points: list[dict], path: Path) -> None:
+    """Gap closure vs training speech for the default conversion mode, with zero-shot."""
     import matplotlib
+
+    from timbrel.adapt.voice_adaptation import DEFAULT_CONVERSION as mode
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    figure, axes = plt.subplots(1, 2, figsize=(10, 4))
+    figure, axes = plt.subplots(1, 3, figsize=(15, 4.3))
     for axis, key, title in ((axes[0], "ge2e_gap", "GE2E gap closure"),
-                             (axes[1], "mfcc_gap", "MFCC gap closure")):
-        for (target, parts) in sorted({(p["target"], p["parts"]) for p in points}):
-            series = [p for p in points if p["target"] == target and p["parts"] == parts]
+                             (axes[1], "mfcc_gap", "MFCC gap closure"),
+                             (axes[2], "wer", "WER")):
+        def rate(p: dict) -> float:
+            return p.get("learning_rate", 2e-4)
+
+        for (target, parts, lr) in sorted({(p["target"], p["parts"], rate(p)) for p in points}):
+            series = [p for p in points if p["target"] == target and p["parts"] == parts
+                      and rate(p) == lr and mode in p["adapted"]]
             minutes = [p["data_seconds"] / 60 for p in series]
-            axis.plot(minutes, [100 * p["adapted"]["pitch"][key] for p in series], "o-",
-                      label=f"{target}: fine-tuned ({parts})")
-            axis.plot(minutes, [100 * p["zero_shot"][key] for p in series], "x--",
-                      label=f"{target}: zero-shot conversion")
+            axis.plot(minutes, [100 * p["adapted"][mode][key] for p in series], "o-",
+                      label=f"{target}: fine-tuned ({parts}, lr {lr:g}, conversion {mode})")
+        for target in sorted({p["target"] for p in points}):
+            zero = next(p["zero_shot"][key] for p in points if p["target"] == target)
+            axis.axhline(100 * zero, ls="--", lw=0.8, color="black" if target == "allison"
+                         else "grey", label=f"{target}: zero-shot conversion")
         axis.set_xscale("log")
         axis.set_xlabel("training speech (minutes)")
-        axis.set_ylabel("% of the gap to the same-voice ceiling")
+        axis.set_ylabel("%" if key == "wer" else "% of the gap to the same-voice ceiling")
         axis.set_title(title + " (held-out sentences)")
-        axis.axhline(85, color="grey", lw=0.5, ls=":")
+        if key == "wer":
+            base = next(p["base"]["wer"] for p in points)
+            axis.axhline(100 * base, color="red", lw=0.5, ls=":", label="base voice (joe)")
+        else:
+            axis.axhline(85, color="red", lw=0.5, ls=":", label="goal (85 %)")
         axis.grid(alpha=0.3)
     axes[0].legend(fontsize=7)
     figure.tight_layout()

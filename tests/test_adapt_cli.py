@@ -19,7 +19,7 @@ def test_quick_adapt_then_speak(human_reference, tmp_path, lib, capsys):
     assert main(["voice", "add", "ann", str(human_reference), "--transcript",
                  REFERENCE_TRANSCRIPT, "--consent", "test", *lib]) == 0
     capsys.readouterr()
-    assert main(["voice", "adapt", "ann", "--quick", "--steps", "2", "--parts", "dec",
+    assert main(["voice", "adapt", "ann", "--quick", "--steps", "2", "--parts", "dec-prior",
                  "--warmup-steps", "2", *lib]) == 0
     out = capsys.readouterr().out
     assert "adapted voice 'ann'" in out and "2 steps" in out

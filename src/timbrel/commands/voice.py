@@ -50,11 +50,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                        help="training steps (default 300, or 150 with --quick)")
     adapt.add_argument("--minutes-budget", type=float, default=None,
                        help="stop training after this many minutes, whatever --steps says")
-    adapt.add_argument("--parts", default="all", choices=("dec", "flow+dec", "all", "all+dp"),
-                       help="what trains: the decoder, flow and decoder, or also the "
+    adapt.add_argument("--parts", default="dec-prior",
+                       choices=("dec-prior", "dec", "flow+dec", "all", "all+dp"),
+                       help="what trains: the decoder on prior latents (dec-prior) or on posterior "
+                            "latents (dec), flow and decoder, or also the "
                             "posterior encoder (and duration predictor); the text encoder "
                             "stays frozen")
-    adapt.add_argument("--conversion", default="pitch", choices=("none", "pitch", "full"),
+    adapt.add_argument("--conversion", default="none", choices=("none", "pitch", "full"),
                        help="signal-processing conversion kept on top of the adapted voice")
     adapt.add_argument("--warmup-steps", type=int, default=None,
                        help="posterior-encoder warm-up steps on joe's own speech (default "
