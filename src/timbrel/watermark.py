@@ -3,7 +3,10 @@
 The mark is Resemble AI's PerTh implicit watermarker (`resemble-perth`, MIT, the one
 Chatterbox uses): a small network adds a learned residual to the magnitude spectrum below
 2 kHz and a decoder scores a clip 0..1 for its presence. Its weights ship inside the
-package, so marking and detecting work offline.
+package, so marking and detecting work offline. Marking is PerTh's own; detection uses
+PerTh's decoder with two additions (chosen on a dev set, `benchmarks/watermark_tuning.py`):
+it averages over the loudest frames only (noise in pauses no longer dilutes the mark)
+and, for clips that fall short, searches for a tape-style speed change to undo.
 
     from timbrel.watermark import apply_watermark, detect_file
     marked = apply_watermark(samples, 22050)
