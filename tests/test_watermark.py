@@ -73,6 +73,26 @@ def test_long_audio_is_scored_in_windows(human):
     assert watermark_score(np.tile(samples, 7), rate) < THRESHOLD
 
 
+@pytest.mark.parametrize("factor", [0.9, 1.1])
+def test_speed_search_finds_the_mark_after_a_tape_speed_change(human, factor):
+    from scipy.signal import resample_poly
+
+    samples, rate = human
+    up, down = (10, 9) if factor < 1 else (10, 11)  # played at `rate`: factor 0.9 / 1.1
+    marked = resample_poly(apply_watermark(samples, rate), up, down).astype(np.float32)
+    plain = resample_poly(samples, up, down).astype(np.float32)
+    assert detect_watermark(marked, rate).present
+    assert not detect_watermark(plain, rate).present
+
+
+def test_speed_search_grid_leaves_no_gap():
+    from timbrel.watermark import SPEED_SEARCH
+
+    factors = sorted((1.0, *SPEED_SEARCH))
+    assert factors[0] <= 0.86 and factors[-1] >= 1.15
+    assert max(b / a for a, b in zip(factors[:-1], factors[1:], strict=True)) <= 1.0201
+
+
 def test_render_marks_by_default_and_tags_the_file(voice, tmp_path):
     path = synthesize_to_file(TEXT, voice, tmp_path / "out.flac")
     result = detect_file(path)

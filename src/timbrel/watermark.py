@@ -3,7 +3,10 @@
 The mark is Resemble AI's PerTh implicit watermarker (`resemble-perth`, MIT, the one
 Chatterbox uses): a small network adds a learned residual to the magnitude spectrum below
 2 kHz and a decoder scores a clip 0..1 for its presence. Its weights ship inside the
-package, so marking and detecting work offline.
+package, so marking and detecting work offline. Marking is PerTh's own; detection uses
+PerTh's decoder with two additions (chosen on a dev set, `benchmarks/watermark_tuning.py`):
+it averages over the loudest frames only (noise in pauses no longer dilutes the mark)
+and, for clips that fall short, searches for a tape-style speed change to undo.
 
     from timbrel.watermark import apply_watermark, detect_file
     marked = apply_watermark(samples, 22050)
@@ -45,6 +48,16 @@ MIN_SECONDS = 0.1
 """Shorter pieces (a click of audio) are left unmarked: too few frames to carry a mark."""
 DETECT_WINDOW_SECONDS = 30.0
 """Long files are scored in windows of this length and the scores averaged."""
+LOUD_FRACTION = 0.3
+"""The decoder's evidence is averaged over this fraction of frames, the loudest below 2 kHz."""
+SPEED_SEARCH = tuple(1.02 ** step for step in range(-8, 9) if step)
+"""Speed factors the detector tries to undo (0.85x to 1.17x in 2 % steps, 1.0 aside): the
+decoder tolerates +-1 % of tape-style speed change, so a 2 % grid leaves no gap."""
+SPEED_SEARCH_THRESHOLD = 0.95
+"""The best speed-corrected candidate counts only from this score on (it is the best of 16)."""
+SPEED_SEARCH_SECONDS = 2.0
+"""Shorter clips are not searched: over fewer frames some warp of unmarked speech scores
+high by chance."""
 
 _LOCK = threading.Lock()
 
@@ -83,7 +96,10 @@ def apply_watermark(samples: np.ndarray, sample_rate: int) -> np.ndarray:
 
 
 def watermark_score(samples: np.ndarray, sample_rate: int) -> float:
-    """The decoder's score for one clip, 0..1 (long clips: the mean over 30 s windows)."""
+    """The decoder's score for one clip, 0..1 (long clips: the mean over 30 s windows).
+
+    Each window is scored as it is and, when that falls short of the threshold, once more
+    after the speed search (`_speed_search_score`), keeping the higher of the two."""
     samples = np.asarray(samples, dtype=np.float32)
     if len(samples) < MIN_SECONDS * sample_rate or not np.any(samples):
         return 0.0
@@ -96,10 +112,99 @@ def watermark_score(samples: np.ndarray, sample_rate: int) -> float:
     scores, weights = [], []
     for piece in pieces:
         with _LOCK, _quiet(), _torch_settings():
-            score = model.get_watermark(piece, sample_rate=int(sample_rate), round=False)
-        scores.append(float(np.clip(np.mean(score), 0.0, 1.0)))
+            scores.append(_piece_score(model.perth_net, piece, int(sample_rate)))
         weights.append(len(piece))
     return float(np.average(scores, weights=weights))
+
+
+def _piece_score(net: Any, samples: np.ndarray, sample_rate: int) -> float:
+    """The decoder's score over the loudest frames, then, if that is below threshold,
+    the score after the speed search; the higher of the two."""
+    import torch
+
+    if sample_rate != net.hp.sample_rate:
+        import librosa
+
+        samples = librosa.resample(samples, orig_sr=sample_rate,
+                                   target_sr=net.hp.sample_rate, res_type="polyphase")
+    magspec, _phase = net.ap.signal_to_magphase(torch.from_numpy(np.ascontiguousarray(
+        samples, dtype=np.float32)))
+    frames = _loud_frames(net, magspec)
+    score = _decode(net, magspec, frames)
+    if score >= THRESHOLD or len(samples) < SPEED_SEARCH_SECONDS * net.hp.sample_rate:
+        return score
+    return max(score, _speed_search_score(net, magspec, frames))
+
+
+def _loud_frames(net: Any, magspec: Any) -> Any:
+    """Which frames the decoder listens to: the loudest `LOUD_FRACTION` by energy below
+    2 kHz (the band that carries the mark). PerTh's own mask keeps every frame above 5 %
+    of the loudest frame's summed log-magnitude, which is nearly all of them: in pauses
+    and breaths added noise drowns the mark, and those frames dilute the average."""
+    import torch
+
+    floor_db = 20 * math.log10(net.hp.stft_magnitude_min)
+    level_db = magspec[:net.decoder.subband] * (15.0 - floor_db) + floor_db  # PerTh's scale
+    energy = torch.logsumexp(level_db * (math.log(10) / 10), dim=0)
+    return (energy >= torch.quantile(energy, 1.0 - LOUD_FRACTION)).float()
+
+
+def _decode(net: Any, magspec: Any, frames: Any) -> float:
+    """PerTh's decoder (`Decoder.forward`, three time scales combined by their learned
+    attention) averaging over `frames` (1 = use) instead of its own mask; 0..1."""
+    import torch
+    import torch.nn.functional as F  # noqa: N812 - torch's usual name
+
+    decoder = net.decoder
+    subband = magspec[None, :decoder.subband]
+    length = subband.shape[2]
+    marks, attention = [], []
+    for layers, scale in ((decoder.slow_layers, 1.25), (decoder.normal_layers, 1.0),
+                          (decoder.fast_layers, 0.75)):
+        scaled = F.interpolate(subband, size=int(length * scale), mode="linear",
+                               align_corners=True)
+        out = layers(scaled)
+        mask = F.interpolate(frames[None, None], size=out.size(2), mode="nearest")
+        attention.append((out[:, :1] * mask).sum(dim=2) / mask.sum(dim=2))
+        marks.append((out[:, 1:] * mask).sum(dim=2) / mask.sum(dim=2))
+    weights = F.softmax(torch.cat(attention, dim=1), dim=1)
+    return float((torch.cat(marks, dim=1) * weights).sum().clip(0.0, 1.0))
+
+
+def _speed_search_score(net: Any, magspec: Any, frames: Any) -> float:
+    """Undo a tape-style speed change (pitch moved with it) before decoding.
+
+    Speeding audio up by a factor f moves every frequency by f; the decoder reads the
+    mark from the spectrum's shape below 2 kHz and tolerates only about 1 % of such a
+    shift. So the spectrogram's frequency axis is read back at each factor of
+    `SPEED_SEARCH` (a 2 % grid), the decoder's mark branch rates each candidate (the
+    output of PerTh's `normal_layers`, the branch that carries the mark, averaged over
+    the loud frames), and only the best candidate is scored by the full decoder, and
+    must reach `SPEED_SEARCH_THRESHOLD`: one extra score per clip, held to a stricter
+    bar, so a search over 16 candidates does not multiply the false alarms by 16.
+    The time axis needs no correcting: the decoder tolerates tempo changes.
+    """
+    import torch
+
+    subband = net.decoder.subband
+    candidates = torch.stack([_warp_frequencies(magspec, factor, subband)
+                              for factor in SPEED_SEARCH])
+    evidence = (net.decoder.normal_layers(candidates)[:, 1] * frames).sum(dim=1)
+    warped = magspec.clone()
+    warped[:subband] = candidates[int(evidence.argmax())]
+    score = _decode(net, warped, frames)
+    return score if score >= SPEED_SEARCH_THRESHOLD else 0.0
+
+
+def _warp_frequencies(magspec: Any, factor: float, bins: int) -> Any:
+    """The first `bins` rows of the spectrogram as they were before a speed change by
+    `factor`: row k is read (linearly interpolated) at row k * factor."""
+    import torch
+
+    source = torch.arange(bins, dtype=torch.float32) * factor
+    low = source.floor().long().clamp(max=magspec.shape[0] - 2)
+    weight = (source - low)[:, None]
+    return magspec[low] * (1 - weight) + magspec[low + 1] * weight
 
 
 def detect_watermark(samples: np.ndarray, sample_rate: int) -> WatermarkResult:

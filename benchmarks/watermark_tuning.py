@@ -1,0 +1,222 @@
+"""How the watermark's settings were chosen (issue 8), on a dev set the benchmark never reports.
+
+    .venv/bin/python benchmarks/watermark_tuning.py           # ~30 min on a busy 2-core box
+    .venv/bin/python benchmarks/watermark_tuning.py --quick   # a smoke run
+
+Dev set, disjoint from `benchmarks/watermark.py`'s carriers: the Allison prompts ranked
+121-160 by length (the benchmark marks the 120 longest), 24 timbrel clips of Harvard
+sentences the benchmark does not use (two voices), and as unmarked speech every other
+Allison prompt (these are also among the benchmark's 568 unmarked prompts: the
+false-alarm figure there covers all of them, held-out half included).
+
+1. Strength curve: the PerTh residual (marked minus original log-magnitude) scaled by a
+   strength; speaker-similarity cost vs detection after the main attacks.
+2. Frame selection: detection after 20 dB SNR white noise and the highest unmarked score,
+   for the fraction of loudest frames the decoder averages over.
+3. Speed search: detection after tape-style 0.9x/1.1x and false alarms, with and without.
+
+Writes benchmarks/results/watermark_tuning.json and .md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import watermark as bench  # noqa: E402 - the benchmark's attacks and clip readers
+
+DEV_TEXTS = [
+    "The pipe began to rust while new.", "Add the sum to the product of these three.",
+    "Thieves who rob friends deserve jail.", "The ripe taste of cheese improves with age.",
+    "Act on these orders with great speed.", "The hog crawled under the high fence.",
+    "Move the vat over the hot fire.", "The bark of the pine tree was shiny and dark.",
+    "Leaves turn brown and yellow in the fall.", "The pennant waved when the wind blew.",
+    "Split the log with a quick, sharp blow.", "Burn peat after the logs give out.",
+    "He ordered peach pie with ice cream.", "Weave the carpet on the right hand side.",
+    "Hemp is a weed found in parts of the tropics.", "A lame back kept his score low.",
+    "We find joy in the simplest things.", "Type out three lists of orders.",
+    "The fur of cats goes by many names.", "They felt gay when the ship arrived in port.",
+    "Tack the strip of carpet to the worn floor.", "Next Tuesday we must vote.",
+    "Pour the stew from the pot into the plate.", "Each penny shone like new.",
+]
+STRENGTHS = (1.0, 0.9, 0.8, 0.7, 0.6)
+LOUD_FRACTIONS = (1.0, 0.5, 0.3, 0.2)
+
+
+def dev_timbrel(cache: Path, per_voice: int) -> list[dict]:
+    import timbrel
+
+    index = cache / "dev" / f"index_{per_voice}.json"
+    if index.is_file():
+        return json.loads(index.read_text())
+    entries = []
+    for name, voice in bench.timbrel_voices(2):
+        ref = cache / "dev" / f"{name}_reference.wav"
+        bench.save_clip(ref, (np.asarray(voice.reference), voice.reference_rate))
+        for number in range(per_voice):
+            text = f"{DEV_TEXTS[2 * number]} {DEV_TEXTS[2 * number + 1]}"
+            clip = timbrel.synthesize_to_array(text, voice,
+                                               timbrel.SynthesisConfig(watermark=False))
+            path = cache / "dev" / f"{name}_{number:02d}.wav"
+            bench.save_clip(path, clip)
+            entries.append({"text": text, "plain": str(path), "reference": str(ref)})
+    index.write_text(json.dumps(entries, indent=1))
+    return entries
+
+
+def mark_with_strength(samples: np.ndarray, rate: int, strength: float) -> np.ndarray:
+    """`apply_watermark` with PerTh's log-magnitude residual scaled by `strength`."""
+    import librosa
+    import torch
+
+    from timbrel.watermark import _torch_settings, _watermarker
+
+    net = _watermarker().perth_net
+    with _torch_settings():
+        signal = librosa.resample(samples, orig_sr=rate, target_sr=net.hp.sample_rate)
+        magspec, phase = net.ap.signal_to_magphase(torch.from_numpy(signal))
+        marked, _mask = net.encoder(magspec[None])
+        magspec = magspec + strength * (marked[0] - magspec)
+        out = net.ap.magphase_to_signal(magspec, phase).numpy()
+    out = librosa.resample(out, orig_sr=net.hp.sample_rate, target_sr=rate)
+    out = np.pad(out, (0, max(0, len(samples) - len(out))))[: len(samples)]
+    return np.clip(out, -1.0, 1.0).astype(np.float32)
+
+
+def rate(scores: list[float], threshold: float) -> float:
+    return float(np.mean(np.asarray(scores) >= threshold))
+
+
+def strength_curve(timbrel_clips: list[dict], carriers: list[bench.Clip], seed: int) -> list:
+    from timbrel.metrics import speaker_similarity
+    from timbrel.watermark import THRESHOLD, watermark_score
+
+    chosen = ("none", "opus 32 kbit/s", "white noise 20 dB SNR", "random 3 s excerpt",
+              "speed 0.9x (tape, pitch follows)")
+    timbrel_audio = [(bench.load_clip(Path(e["plain"])), bench.load_clip(Path(e["reference"])))
+                     for e in timbrel_clips]
+    plain_sim = np.mean([speaker_similarity(*clip, *ref) for clip, ref in timbrel_audio])
+    rows = []
+    for strength in STRENGTHS:
+        sims = [speaker_similarity(mark_with_strength(*clip, strength), clip[1], *ref)
+                for clip, ref in timbrel_audio]
+        marked = [(mark_with_strength(*clip, strength), clip[1])
+                  for clip in carriers + [c for c, _ in timbrel_audio]]
+        row = {"strength": strength, "similarity_cost": float(plain_sim - np.mean(sims)),
+               "clips": len(marked)}
+        attack_set = bench.attacks(seed)
+        for name in chosen:
+            row[name] = rate([watermark_score(*attack_set[name](m)) for m in marked], THRESHOLD)
+        rows.append(row)
+        print(json.dumps(row), flush=True)
+    return rows
+
+
+def frame_selection(carriers: list[bench.Clip], unmarked: list[bench.Clip], seed: int) -> list:
+    import timbrel.watermark as wm
+
+    rng = np.random.default_rng(seed)
+    noisy = [bench.white_noise((wm.apply_watermark(*c), c[1]), 20.0, rng) for c in carriers]
+    rows = []
+    saved = wm.LOUD_FRACTION, wm.SPEED_SEARCH_SECONDS
+    try:
+        wm.SPEED_SEARCH_SECONDS = float("inf")  # the decoder alone
+        for fraction in LOUD_FRACTIONS:
+            wm.LOUD_FRACTION = fraction
+            marked = [wm.watermark_score(*c) for c in noisy]
+            plain = [wm.watermark_score(*c) for c in unmarked]
+            row = {"loud_fraction": fraction, "max_unmarked": float(np.max(plain)),
+                   **{f"noise_detected_at_{t}": rate(marked, t) for t in (0.85, 0.75, 0.7)}}
+            rows.append(row)
+            print(json.dumps(row), flush=True)
+    finally:
+        wm.LOUD_FRACTION, wm.SPEED_SEARCH_SECONDS = saved
+    return rows
+
+
+def speed_search(carriers: list[bench.Clip], unmarked: list[bench.Clip]) -> list:
+    import timbrel.watermark as wm
+
+    tape = [bench.tape_speed((wm.apply_watermark(*c), c[1]), f)
+            for c in carriers for f in (0.9, 1.1)]
+    rows = []
+    saved = wm.SPEED_SEARCH_SECONDS
+    try:
+        for label, seconds in (("off", float("inf")), ("on", saved)):
+            wm.SPEED_SEARCH_SECONDS = seconds
+            started = time.process_time()
+            plain = [wm.watermark_score(*c) for c in unmarked]
+            cpu = (time.process_time() - started) / sum(len(s) / r for s, r in unmarked)
+            marked = [wm.watermark_score(*c) for c in tape]
+            rows.append({"search": label, "tape_detected": rate(marked, wm.THRESHOLD),
+                         "false_alarms": int(np.sum(np.asarray(plain) >= wm.THRESHOLD)),
+                         "unmarked": len(plain), "max_unmarked": float(np.max(plain)),
+                         "cpu_seconds_per_unmarked_audio_second": cpu})
+            print(json.dumps(rows[-1]), flush=True)
+    finally:
+        wm.SPEED_SEARCH_SECONDS = saved
+    return rows
+
+
+def markdown(result: dict) -> str:
+    names = [k for k in result["strength"][0] if k not in ("strength", "similarity_cost",
+                                                            "clips")]
+    lines = ["Strength curve (dev set; the shipped mark is strength 1.0): detection rate "
+             "after each attack", "",
+             "| strength | similarity cost | " + " | ".join(names) + " |",
+             "|---|---|" + "---|" * len(names)]
+    for row in result["strength"]:
+        lines.append(f"| {row['strength']} | {row['similarity_cost']:+.4f} | "
+                     + " | ".join(f"{100 * row[n]:.0f} %" for n in names) + " |")
+    lines += ["", "Frame selection (dev set, decoder alone): white noise 20 dB SNR", "",
+              "| loudest frames used | detected at 0.85 | at 0.75 | at 0.7 | "
+              "highest unmarked score |", "|---|---|---|---|---|"]
+    for row in result["frames"]:
+        lines.append(f"| {100 * row['loud_fraction']:.0f} % | "
+                     f"{100 * row['noise_detected_at_0.85']:.0f} % | "
+                     f"{100 * row['noise_detected_at_0.75']:.0f} % | "
+                     f"{100 * row['noise_detected_at_0.7']:.0f} % | "
+                     f"{row['max_unmarked']:.3f} |")
+    lines += ["", "Speed search (dev set): tape-style 0.9x and 1.1x", "",
+              "| search | detected | false alarms | highest unmarked | CPU s per unmarked s |",
+              "|---|---|---|---|---|"]
+    for row in result["speed"]:
+        lines.append(f"| {row['search']} | {100 * row['tape_detected']:.1f} % | "
+                     f"{row['false_alarms']}/{row['unmarked']} | {row['max_unmarked']:.3f} | "
+                     f"{row['cpu_seconds_per_unmarked_audio_second']:.3f} |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--cache", type=Path, default=bench.RESULTS / "cache")
+    parser.add_argument("--seed", type=int, default=18)
+    args = parser.parse_args(argv)
+    clips = [bench.read_allison(p) for p in bench.allison_paths()]
+    order = sorted(range(len(clips)), key=lambda i: -len(clips[i][0]))
+    carriers = [clips[i] for i in order[120:130 if args.quick else 160]]
+    unmarked = clips[::8 if args.quick else 2]
+    timbrel_clips = dev_timbrel(args.cache, 3 if args.quick else 12)
+    timbrel_plain = [bench.load_clip(Path(e["plain"])) for e in timbrel_clips]
+    result = {"dev_carriers": len(carriers) + len(timbrel_plain), "dev_unmarked": len(unmarked),
+              "strength": strength_curve(timbrel_clips, carriers, args.seed),
+              "frames": frame_selection(carriers + timbrel_plain, unmarked, args.seed),
+              "speed": speed_search(carriers + timbrel_plain, unmarked)}
+    suffix = "_quick" if args.quick else ""
+    out = bench.RESULTS / f"watermark_tuning{suffix}"
+    Path(f"{out}.json").write_text(json.dumps(result, indent=1))
+    table = markdown(result)
+    Path(f"{out}.md").write_text(table + "\n")
+    print(table)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
