@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import os
-from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
 from types import MappingProxyType
 from typing import Any
@@ -36,18 +35,15 @@ def enroll(
     Without a transcript, the bundled recogniser writes one (English).
     """
     clean = as_reference(reference)
+    if transcript is None:
+        transcript = auto_transcript(clean, language)
     chosen = get_engine(engine)
-    # The speaker embedding needs neither transcript nor engine: compute it alongside.
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        embedding = pool.submit(ge2e_embedding, clean.samples, clean.sample_rate)
-        if transcript is None:
-            transcript = auto_transcript(clean, language)
-        params = chosen.enroll(clean, transcript=transcript, language=language)
+    params = chosen.enroll(clean, transcript=transcript, language=language)
     return Voice(
         engine=chosen.name,
         engine_version=chosen.version,
         params=MappingProxyType(params),
-        embedding=embedding.result(),
+        embedding=ge2e_embedding(clean.samples, clean.sample_rate),
         reference=clean.samples,
         reference_rate=clean.sample_rate,
         transcript=transcript.strip(),

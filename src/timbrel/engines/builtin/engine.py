@@ -6,7 +6,6 @@ import logging
 import zlib
 from collections import OrderedDict
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -78,30 +77,24 @@ class BuiltinEngine(Engine):
         _ = self.model.session, self.model.voice, self.source
 
     def enroll(self, reference: Reference, *, transcript: str, language: str) -> EngineParams:
-        # Piper's reading of the transcript (onnxruntime, off the GIL) runs in a worker
-        # while the reference is measured (Praat, WORLD) here: enrollment takes the longer
-        # of the two, not their sum.
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            reading = (pool.submit(self._read_transcript, transcript)
-                       if transcript.strip() and language == "en" else None)
+        try:
+            target = speaker_profile(reference.samples, reference.sample_rate,
+                                     reference.bandwidth_hz)
+        except ValueError as error:
+            raise EngineError(f"cannot enroll this reference: {error}") from error
+        params = conversion_params(self.source, target, self.sample_rate).to_dict()
+        params["bandwidth_hz"] = float(reference.bandwidth_hz)
+        if transcript.strip() and language == "en":
             try:
-                target = speaker_profile(reference.samples, reference.sample_rate,
-                                         reference.bandwidth_hz)
+                audio, labels = self._read_transcript(transcript)
+                corrections = corrections_from_reading(
+                    audio, labels, reference.samples, self.sample_rate,
+                    float(params["warp_ratio"]), reference.bandwidth_hz)
             except ValueError as error:
-                raise EngineError(f"cannot enroll this reference: {error}") from error
-            params = conversion_params(self.source, target, self.sample_rate).to_dict()
-            params["bandwidth_hz"] = float(reference.bandwidth_hz)
-            if reading is not None:
-                try:
-                    audio, labels = reading.result()
-                    corrections = corrections_from_reading(
-                        audio, labels, reference.samples, self.sample_rate,
-                        float(params["warp_ratio"]), reference.bandwidth_hz)
-                except ValueError as error:
-                    log.warning("phoneme-aware matching skipped (%s); using the global match",
-                                error)
-                else:
-                    params.update(corrections.to_params())
+                log.warning("phoneme-aware matching skipped (%s); using the global match",
+                            error)
+            else:
+                params.update(corrections.to_params())
         return params
 
     def _read_transcript(self, transcript: str) -> tuple[np.ndarray, np.ndarray]:
