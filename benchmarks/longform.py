@@ -12,12 +12,16 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import tempfile
 import time
+from pathlib import Path
 
 import numpy as np
+import soundfile
 
 import timbrel
 from timbrel.drift import trend
+from timbrel.leveling import true_peak_dbtp
 from timbrel.metrics import cosine, peak_rss_mb
 from timbrel.qa import anchor_embedding
 from timbrel.speaker_encoder import ge2e_embedding
@@ -95,11 +99,14 @@ def short_rtf(voice: timbrel.Voice, config: timbrel.SynthesisConfig) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--chars", type=int, default=20000)
+    parser.add_argument("--loudness", type=float, default=None,
+                        help="target loudness in LUFS (default: the voice's, -18)")
     parser.add_argument("--json", help="write all figures and per-segment rows here")
     args = parser.parse_args()
 
     voice = timbrel.enroll(REFERENCE, transcript=TRANSCRIPT)
-    config = timbrel.SynthesisConfig(seed=1)
+    config = timbrel.SynthesisConfig(seed=1, loudness_lufs=args.loudness)
+    target_lufs = config.resolved(dict(voice.defaults)).loudness_lufs
     list(timbrel.synthesize("Warm up.", voice, config))  # engine, watermark model loaded
     anchor = anchor_embedding(voice, config.resolved(dict(voice.defaults)))
     rtf_short = short_rtf(voice, config)
@@ -112,7 +119,15 @@ def main() -> None:
     started = time.perf_counter()
     window: list[np.ndarray] = []
     window_start, windows = 0.0, []
+    peak_dbtp = float("-inf")
+    folder = tempfile.TemporaryDirectory()
+    chapter_file = Path(folder.name) / "chapter.wav"
+    writer = None
     for chunk, spent in timed_stream(text, voice, config):
+        if writer is None:
+            writer = soundfile.SoundFile(str(chapter_file), "w", samplerate=chunk.sample_rate,
+                                         channels=1, subtype="FLOAT")
+        writer.write(chunk.samples)
         compute += spent
         if first_audio is None:
             first_audio = time.perf_counter() - started
@@ -126,6 +141,7 @@ def main() -> None:
                 "loudness": timbrel.audio.loudness_lufs(chunk.samples, chunk.sample_rate),
                 "rate": len(chunk.text) / chunk.duration,
             })
+            peak_dbtp = max(peak_dbtp, true_peak_dbtp(chunk.samples))
             window.append(chunk.samples)
         clock += chunk.duration
         if clock - window_start >= 30.0 and window:
@@ -134,10 +150,18 @@ def main() -> None:
                             cosine(embedding, reference), cosine(embedding, anchor)))
             window, window_start = [], clock
     rtf_long = compute / clock
+    peak_rss = peak_rss_mb()  # before the whole chapter is read back to measure it
+    writer.close()
+    whole, rate = soundfile.read(str(chapter_file), dtype="float32")
+    chapter_lufs = timbrel.audio.loudness_lufs(whole, rate)
+    del whole
+    folder.cleanup()
     middles = [r["start"] + r["seconds"] / 2 for r in rows]
     figures = {
         "characters": len(text), "segments": len(rows), "audio_minutes": clock / 60,
-        "peak_rss_mb": peak_rss_mb(), "rtf_short": rtf_short, "rtf_long": rtf_long,
+        "peak_rss_mb": peak_rss, "target_lufs": target_lufs,
+        "chapter_integrated_lufs": chapter_lufs, "max_true_peak_dbtp": peak_dbtp,
+        "rtf_short": rtf_short, "rtf_long": rtf_long,
         "rtf_long_vs_short": rtf_long / rtf_short, "time_to_first_audio_s": first_audio,
         "similarity_to_reference": trend(middles, [r["similarity"] for r in rows]),
         "similarity_to_voice_as_spoken": trend(middles, [r["consistency"] for r in rows]),
@@ -154,6 +178,8 @@ def main() -> None:
     print(f"{'RTF 20k-character chapter':34s} {rtf_long:10.3f}")
     print(f"{'RTF long / short':34s} {rtf_long / rtf_short:10.3f}  <= 1.10")
     print(f"{'time to first audio (s, warm)':34s} {first_audio:10.3f}  <= 1.0")
+    print(f"{'chapter integrated loudness (LUFS)':34s} {chapter_lufs:10.2f}  {target_lufs:.0f}")
+    print(f"{'highest true peak (dBTP)':34s} {peak_dbtp:10.2f}  <= -1 (+ watermark)")
     print(f"{'drift (per segment)':34s} {'mean':>10s} {'std':>8s} {'slope/10min':>12s}")
     for name in ("similarity_to_reference", "similarity_to_voice_as_spoken", "loudness_lufs",
                  "rate_phonemes_per_s", "similarity_to_reference_30s",
@@ -161,7 +187,8 @@ def main() -> None:
         t = figures[name]
         print(f"  {name:32s} {t['mean']:10.3f} {t['std']:8.3f} {t['slope_per_10min']:12.4f}"
               f"  (n={t['n']})")
-    print("targets: similarity slope within +-0.01 per 10 min, std <= 0.03")
+    print("targets: similarity slope within +-0.01 per 10 min, std <= 0.03; loudness per "
+          "segment at the target with a small spread")
     if args.json:
         with open(args.json, "w", encoding="utf-8") as handle:
             json.dump({"figures": figures, "segments": rows}, handle, indent=1)
