@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 import tracemalloc
 
 import numpy as np
@@ -105,14 +104,12 @@ def test_hundred_thousand_characters_in_bounded_memory(tone):
     assert len(text) >= 100_000
     tracemalloc.start()
     seconds = 0.0
-    started = time.perf_counter()
     for chunk in timbrel.synthesize(text, voice, PLAIN):
         seconds += chunk.duration
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     assert seconds > 3600  # over an hour of audio
     assert peak < 60e6, f"peak traced memory {peak / 1e6:.0f} MB"
-    assert time.perf_counter() - started < 60
 
 
 def test_exact_duration_over_paragraphs_and_clauses(voice):
