@@ -204,13 +204,16 @@ def duration_section(voice, count, report) -> None:
           f"{np.max(np.abs(errors)) * 1000:.1f} ms, mean {np.mean(np.abs(errors)) * 1000:.2f} ms")
 
 
-def speed_section(voice, sentences, report) -> None:
+SPEEDS = (1.0, 0.5, 0.75, 1.25, 2.0)
+
+
+def speed_section(voice, sentences, report, speeds=SPEEDS) -> None:
     print("\n## Speed and intelligibility (Whisper tiny.en WER over held-out sentences)\n")
     print("| speed | length vs 1.0 | WER % |")
     print("|---|---|---|")
     report["speed"] = {}
     base_length = None
-    for speed in (1.0, 0.5, 0.75, 1.25, 2.0):
+    for speed in speeds:
         total, wers = 0.0, []
         for sentence in sentences:
             samples, rate = render(sentence, voice, speed=speed)
@@ -256,6 +259,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--json", default=str(HERE / "results" / "controls.json"))
+    parser.add_argument("--speeds", default=",".join(map(str, SPEEDS)),
+                        help="speeds for the speed section, 1.0 first (lengths are relative "
+                             "to the first)")
     parser.add_argument("--only", default=",".join(ALL_SECTIONS),
                         help="comma-separated sections to run (default: all)")
     args = parser.parse_args(argv)
@@ -272,7 +278,7 @@ def main(argv: list[str] | None = None) -> int:
     if "duration" in sections:
         duration_section(first, 12 if args.quick else 50, report)
     if "speed" in sections:
-        speed_section(first, test, report)
+        speed_section(first, test, report, tuple(float(v) for v in args.speeds.split(",")))
     if "pitch" in sections:
         pitch_section(all_voices, test, report)
     report["seconds"] = time.perf_counter() - started
