@@ -29,7 +29,7 @@ from timbrel.prosody_features import ProsodicFeatures, measure, pitch_change_st
 from timbrel.recognizer import transcribe
 
 HERE = Path(__file__).resolve().parent
-ALL_SECTIONS = ("emotion", "duration", "speed", "pitch")
+ALL_SECTIONS = ("emotion", "duration", "speed", "floor", "pitch")
 TRAIN_SENTENCES = (
     "The birch canoe slid on the smooth planks.",
     "Glue the sheet to the dark blue background.",
@@ -225,6 +225,27 @@ def speed_section(voice, sentences, report, speeds=SPEEDS) -> None:
         print(f"| {speed} | {total / base_length:.2f} | {100 * np.mean(wers):.1f} |")
 
 
+def recogniser_floor(sentences, report) -> None:
+    """Whisper tiny.en on speech that is fast by itself: espeak-ng at its normal 175 and at
+    twice that rate, to tell the recogniser's own limit from our time scaling's."""
+    import soundfile
+
+    print("\n## Recogniser floor: espeak-ng read at 175 and 350 words per minute\n")
+    print("| espeak-ng rate (wpm) | WER % |")
+    print("|---|---|")
+    report["recogniser_floor"] = {}
+    for wpm in (175, 350):
+        wers = []
+        for sentence in sentences:
+            with tempfile.NamedTemporaryFile(suffix=".wav") as out:
+                subprocess.run(["espeak-ng", "-s", str(wpm), "-w", out.name, sentence],
+                               check=True)
+                samples, rate = soundfile.read(out.name, dtype="float32")
+            wers.append(word_error_rate(sentence, transcribe(samples, rate)))
+        report["recogniser_floor"][f"espeak-ng {wpm} wpm"] = float(np.mean(wers))
+        print(f"| {wpm} | {100 * np.mean(wers):.1f} |")
+
+
 def pitch_section(all_voices, sentences, report) -> None:
     print("\n## Pitch shift (median F0 change, semitones; every voice x sentence)\n")
     print("Paired: median over 10 ms frames voiced in both renderings of the F0 ratio "
@@ -266,19 +287,24 @@ def main(argv: list[str] | None = None) -> int:
                         help="comma-separated sections to run (default: all)")
     args = parser.parse_args(argv)
     started = time.perf_counter()
-    all_voices = voices(args.quick)
+    sections = set(args.only.split(","))
+    unknown = sections - set(ALL_SECTIONS)
+    if unknown:
+        parser.error(f"unknown sections {sorted(unknown)}; choose from {', '.join(ALL_SECTIONS)}")
+    all_voices = voices(args.quick) if sections - {"floor"} else {}
     train = TRAIN_SENTENCES[:4] if args.quick else TRAIN_SENTENCES
     test = HELD_OUT_SENTENCES[:3] if args.quick else HELD_OUT_SENTENCES
     report: dict = {"command": " ".join(["benchmarks/controls.py", *sys.argv[1:]]),
                     "voices": list(all_voices)}
-    sections = set(args.only.split(","))
-    first = next(iter(all_voices.values()))
+    first = next(iter(all_voices.values()), None)
     if "emotion" in sections:
         emotion_section(all_voices, train, test, report)
     if "duration" in sections:
         duration_section(first, 12 if args.quick else 50, report)
     if "speed" in sections:
         speed_section(first, test, report, tuple(float(v) for v in args.speeds.split(",")))
+    if "floor" in sections:
+        recogniser_floor(test, report)
     if "pitch" in sections:
         pitch_section(all_voices, test, report)
     report["seconds"] = time.perf_counter() - started
