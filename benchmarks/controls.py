@@ -29,7 +29,7 @@ from timbrel.prosody_features import ProsodicFeatures, measure, pitch_change_st
 from timbrel.recognizer import transcribe
 
 HERE = Path(__file__).resolve().parent
-ALL_SECTIONS = ("emotion", "duration", "speed", "pitch")
+ALL_SECTIONS = ("emotion", "duration", "speed", "floor", "pitch")
 TRAIN_SENTENCES = (
     "The birch canoe slid on the smooth planks.",
     "Glue the sheet to the dark blue background.",
@@ -204,13 +204,16 @@ def duration_section(voice, count, report) -> None:
           f"{np.max(np.abs(errors)) * 1000:.1f} ms, mean {np.mean(np.abs(errors)) * 1000:.2f} ms")
 
 
-def speed_section(voice, sentences, report) -> None:
+SPEEDS = (1.0, 0.5, 0.75, 1.25, 2.0)
+
+
+def speed_section(voice, sentences, report, speeds=SPEEDS) -> None:
     print("\n## Speed and intelligibility (Whisper tiny.en WER over held-out sentences)\n")
     print("| speed | length vs 1.0 | WER % |")
     print("|---|---|---|")
     report["speed"] = {}
     base_length = None
-    for speed in (1.0, 0.5, 0.75, 1.25, 2.0):
+    for speed in speeds:
         total, wers = 0.0, []
         for sentence in sentences:
             samples, rate = render(sentence, voice, speed=speed)
@@ -220,6 +223,27 @@ def speed_section(voice, sentences, report) -> None:
         report["speed"][str(speed)] = {"length_ratio": total / base_length,
                                        "wer": float(np.mean(wers))}
         print(f"| {speed} | {total / base_length:.2f} | {100 * np.mean(wers):.1f} |")
+
+
+def recogniser_floor(sentences, report) -> None:
+    """Whisper tiny.en on speech that is fast by itself: espeak-ng at its normal 175 and at
+    twice that rate, to tell the recogniser's own limit from our time scaling's."""
+    import soundfile
+
+    print("\n## Recogniser floor: espeak-ng read at 175 and 350 words per minute\n")
+    print("| espeak-ng rate (wpm) | WER % |")
+    print("|---|---|")
+    report["recogniser_floor"] = {}
+    for wpm in (175, 350):
+        wers = []
+        for sentence in sentences:
+            with tempfile.NamedTemporaryFile(suffix=".wav") as out:
+                subprocess.run(["espeak-ng", "-s", str(wpm), "-w", out.name, sentence],
+                               check=True)
+                samples, rate = soundfile.read(out.name, dtype="float32")
+            wers.append(word_error_rate(sentence, transcribe(samples, rate)))
+        report["recogniser_floor"][f"espeak-ng {wpm} wpm"] = float(np.mean(wers))
+        print(f"| {wpm} | {100 * np.mean(wers):.1f} |")
 
 
 def pitch_section(all_voices, sentences, report) -> None:
@@ -256,23 +280,31 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--json", default=str(HERE / "results" / "controls.json"))
+    parser.add_argument("--speeds", default=",".join(map(str, SPEEDS)),
+                        help="speeds for the speed section, 1.0 first (lengths are relative "
+                             "to the first)")
     parser.add_argument("--only", default=",".join(ALL_SECTIONS),
                         help="comma-separated sections to run (default: all)")
     args = parser.parse_args(argv)
     started = time.perf_counter()
-    all_voices = voices(args.quick)
+    sections = set(args.only.split(","))
+    unknown = sections - set(ALL_SECTIONS)
+    if unknown:
+        parser.error(f"unknown sections {sorted(unknown)}; choose from {', '.join(ALL_SECTIONS)}")
+    all_voices = voices(args.quick) if sections - {"floor"} else {}
     train = TRAIN_SENTENCES[:4] if args.quick else TRAIN_SENTENCES
     test = HELD_OUT_SENTENCES[:3] if args.quick else HELD_OUT_SENTENCES
     report: dict = {"command": " ".join(["benchmarks/controls.py", *sys.argv[1:]]),
                     "voices": list(all_voices)}
-    sections = set(args.only.split(","))
-    first = next(iter(all_voices.values()))
+    first = next(iter(all_voices.values()), None)
     if "emotion" in sections:
         emotion_section(all_voices, train, test, report)
     if "duration" in sections:
         duration_section(first, 12 if args.quick else 50, report)
     if "speed" in sections:
-        speed_section(first, test, report)
+        speed_section(first, test, report, tuple(float(v) for v in args.speeds.split(",")))
+    if "floor" in sections:
+        recogniser_floor(test, report)
     if "pitch" in sections:
         pitch_section(all_voices, test, report)
     report["seconds"] = time.perf_counter() - started

@@ -20,7 +20,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from ...prosody import Prosody
-from .psola import change_voice
 
 log = logging.getLogger(__name__)
 
@@ -223,19 +222,17 @@ def convert(samples: np.ndarray, sample_rate: int, source: SpeakerProfile,
             params: ConversionParams, *, prosody: Prosody | None = None,
             pitch_shift_semitones: float = 0.0, pitch_variation: float = 1.0,
             target_samples: int | None = None, seed: int = 0,
-            frame_gains_db: np.ndarray | None = None,
-            timing: np.ndarray | None = None) -> np.ndarray:
+            frame_gains_db: np.ndarray | None = None) -> np.ndarray:
     """Convert source-voice audio toward the target described by `params`.
 
     Pitch (median and range), the formant-ratio warp and any time scaling are done in one
-    PSOLA pass (Praat's "Change gender"; psola.py when re-timing unevenly); the long-term
-    spectrum correction, emotion tilt and breathiness are then applied as a zero-phase
-    STFT filter. (Measured against WORLD analysis/resynthesis on held-out dev sentences:
-    equal or better speaker similarity, lower WER, a third of the CPU time.)
+    PSOLA pass (Praat's "Change gender"); the long-term spectrum correction, emotion tilt
+    and breathiness are then applied as a zero-phase STFT filter. (Measured against WORLD
+    analysis/resynthesis on held-out dev sentences: equal or better speaker similarity,
+    lower WER, a third of the CPU time.)
 
     `prosody` moves pitch level/range, spectral tilt and breathiness (emotion);
-    `target_samples` re-times the audio to an exact length (duration control), evenly or,
-    with `timing` (a factor per input sample, see retiming.py), unevenly;
+    `target_samples` re-times the audio to an exact length (duration control);
     `frame_gains_db` ([bins, frames] on the input's STFT grid, e.g. phoneme-aware
     corrections) replaces the global long-term correction.
     """
@@ -251,29 +248,24 @@ def convert(samples: np.ndarray, sample_rate: int, source: SpeakerProfile,
     length = target_samples if target_samples is not None else len(samples)
     source_hz = float(np.exp(source.log_f0_median))
     sound = parselmouth.Sound(np.asarray(samples, np.float64), sampling_frequency=sample_rate)
-    floor, ceiling = 0.5 * source_hz, min(2.5 * source_hz, 600.0)
     with _PRAAT_RANDOM:  # PSOLA draws random periods in voiceless parts: seed Praat
         run(f"random_initializeWithSeedUnsafelyButPredictably ({int(seed)})")
-        if timing is not None:  # uneven re-timing needs a duration tier: see psola.py
-            out = change_voice(samples, sample_rate, pitch_floor=floor, pitch_ceiling=ceiling,
-                               warp=float(params.warp_ratio), median_hz=median_hz,
-                               spread=spread, timing=timing)
-        else:
-            try:
-                changed = call(sound, "Change gender", floor, ceiling,
-                               float(params.warp_ratio), median_hz, spread,
-                               length / len(samples))
-            except parselmouth.PraatError as error:
-                # Praat finds no pitch to work on (a piece with hardly any voicing): keep
-                # the pitch, apply the warp and timing alone.
-                log.debug("PSOLA pitch change impossible (%s); warping only", error)
-                changed = call(sound, "Change gender", floor, ceiling,
-                               float(params.warp_ratio), 0.0, 1.0, length / len(samples))
-            out = np.asarray(changed.values[0], dtype=np.float32)
-            if changed.sampling_frequency != sample_rate:
-                from ...audio import resample
+        try:
+            changed = call(sound, "Change gender", 0.5 * source_hz,
+                           min(2.5 * source_hz, 600.0), float(params.warp_ratio), median_hz,
+                           spread, length / len(samples))
+        except parselmouth.PraatError as error:
+            # Praat finds no pitch to work on (a piece with hardly any voicing): keep the
+            # pitch, apply the warp and timing alone.
+            log.debug("PSOLA pitch change impossible (%s); warping only", error)
+            changed = call(sound, "Change gender", 0.5 * source_hz,
+                           min(2.5 * source_hz, 600.0), float(params.warp_ratio), 0.0, 1.0,
+                           length / len(samples))
+    out = np.asarray(changed.values[0], dtype=np.float32)
+    if changed.sampling_frequency != sample_rate:
+        from ...audio import resample
 
-                out = resample(out, int(changed.sampling_frequency), sample_rate)
+        out = resample(out, int(changed.sampling_frequency), sample_rate)
     freqs = np.linspace(0.0, sample_rate / 2.0, FFT_SIZE // 2 + 1)
     tilt = tilt_curve(prosody.tilt_db, freqs)
     if frame_gains_db is None:
@@ -281,12 +273,6 @@ def convert(samples: np.ndarray, sample_rate: int, source: SpeakerProfile,
     else:
         frames = len(out) // (FFT_SIZE // 4) + 1
         columns = np.round(np.linspace(0, frame_gains_db.shape[1] - 1, frames)).astype(int)
-        if timing is not None:  # uneven re-timing: each output frame's input position
-            arrival = np.cumsum(timing)
-            source_sample = np.interp(np.arange(frames) * (FFT_SIZE // 4),
-                                      arrival * len(out) / arrival[-1], np.arange(len(timing)))
-            columns = np.clip(np.round(source_sample / (FFT_SIZE // 4)).astype(int), 0,
-                              frame_gains_db.shape[1] - 1)
         gain_db = frame_gains_db[:, columns] + tilt[:, None]
     out = shape_spectrum(out, gain_db, prosody.breathiness, np.random.default_rng(seed))
     if len(out) < length:

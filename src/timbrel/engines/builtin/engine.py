@@ -28,7 +28,6 @@ from .phoneme_correction import HOP, PhonemeCorrections, corrections_from_readin
 from .phonemes import frame_labels, sample_labels
 from .piper_model import PiperModel, PiperScales
 from .reading import Part, Sentence, lexicon_for, read
-from .retiming import duration_factors
 from .source_profile import load_source_profile
 
 log = logging.getLogger(__name__)
@@ -36,8 +35,6 @@ log = logging.getLogger(__name__)
 # Below this length ratio (about 1.5x speed) Piper's own timing garbles speech (every
 # phoneme is cut to one or two frames); faster speech is made by PSOLA re-timing instead.
 FASTEST_PIPER_RATIO = 0.68
-# PSOLA compressing by more than this re-times unevenly by phoneme class (retiming.py).
-UNEVEN_BELOW = 0.9
 
 if TYPE_CHECKING:
     from ...controls import SynthesisConfig
@@ -182,7 +179,7 @@ class BuiltinEngine(Engine):
                 gap = part_gap(part) if number else 0.0
                 target_samples = (int(round((natural[number] - gap) * wanted * self.sample_rate))
                                   if timed else None)
-                frame_gains, timing = None, None
+                frame_gains = None
                 if part.lang == "zh":
                     audio = self.mandarin.audio(part.symbols, wanted)
                     source, part_params = self.mandarin.source, self._mandarin_params(voice)
@@ -196,16 +193,12 @@ class BuiltinEngine(Engine):
                     if corrections is not None and labels is not None:
                         frames = frame_labels(labels, HOP, len(audio) // HOP + 1)
                         frame_gains = corrections.gain_matrix(frames)
-                    if (labels is not None and target_samples is not None
-                            and target_samples < UNEVEN_BELOW * len(audio)):
-                        timing = duration_factors(labels, target_samples / len(audio),
-                                                  len(audio))
                 pieces.append(convert(audio, self.sample_rate, source, part_params,
                                       prosody=prosody,
                                       pitch_shift_semitones=float(config.pitch_shift),
                                       pitch_variation=float(config.pitch_variation),
                                       target_samples=target_samples, seed=int(config.seed),
-                                      frame_gains_db=frame_gains, timing=timing))
+                                      frame_gains_db=frame_gains))
                 gaps.append(int(round(gap * wanted * self.sample_rate)))
             yield AudioChunk(samples=join_parts(pieces, gaps, self.sample_rate),
                              sample_rate=self.sample_rate,
