@@ -100,7 +100,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--chars", type=int, default=20000)
     parser.add_argument("--loudness", type=float, default=None,
-                        help="target loudness in LUFS (default: the voice's, -18)")
+                        help="target loudness in LUFS (default: the voice's, -23)")
     parser.add_argument("--json", help="write all figures and per-segment rows here")
     args = parser.parse_args()
 

@@ -20,7 +20,7 @@ DEFAULTS: dict[str, Any] = {
     "noise_scale": 0.667,
     "noise_w": 0.8,
     "sentence_pause": 0.35,
-    "loudness_lufs": -18.0,
+    "loudness_lufs": -23.0,
     "language": "auto",
     "watermark": True,
     "emotion": (0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0),

@@ -37,7 +37,7 @@ def add_synthesis_flags(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--pause", type=float, dest="sentence_pause",
                        help="pause between sentences, seconds")
     group.add_argument("--loudness", type=float, dest="loudness_lufs",
-                       help="target loudness in LUFS (default -18)")
+                       help="target loudness in LUFS (default -23, EBU R 128; podcasts often -16)")
     group.add_argument("--lang", dest="language", choices=("en", "zh", "auto"),
                        help="language of the text (default auto: Chinese characters are read "
                             "as Mandarin, Latin words as English)")
