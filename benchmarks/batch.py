@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import random
 import resource
 import subprocess
 import sys
@@ -28,25 +27,12 @@ from pathlib import Path
 
 import timbrel
 from timbrel.library import VoiceLibrary
+from verify_loop import REFERENCE, TRANSCRIPT
+from verify_loop import template_sentences as sentences
 
 HERE = Path(__file__).resolve().parent
-REFERENCE = "/usr/share/codec2/raw/speech_orig_16k.wav"
-TRANSCRIPT = "A rainbow is a division of white light into many beautiful colours."
-SUBJECTS = ["The old man", "A tired nurse", "The baker", "My neighbour", "The young pilot",
-            "A quiet student", "The captain", "Her brother", "The gardener", "A stranger"]
-VERBS = ["opened", "painted", "carried", "found", "cleaned", "sold", "lost", "fixed",
-         "watched", "closed"]
-OBJECTS = ["the blue door", "a heavy box", "the garden gate", "an old map", "the kitchen window",
-           "a broken clock", "the red bicycle", "a letter", "the front steps", "a wooden chair"]
-WHEN = ["this morning", "last night", "before lunch", "on Sunday", "after the rain"]
 CONFIGS = ((1, 1), (1, 2), (2, 1))
 """(workers, threads per worker) to run."""
-
-
-def sentences(count: int, seed: int = 3) -> list[str]:
-    rng = random.Random(seed)
-    return [f"{rng.choice(SUBJECTS)} {rng.choice(VERBS)} {rng.choice(OBJECTS)} "
-            f"{rng.choice(WHEN)}." for _ in range(count)]
 
 
 def children_cpu() -> float:

@@ -72,22 +72,20 @@ def warm_up(threads: int | None = None) -> None:
 
     `threads` is the worker's share of the cores: its engine's inference threads and its
     BLAS threads (the mark already runs torch on one thread), so several workers do not
-    fight over cores; the output bytes do not depend on it. The engine starts from the
-    cached seeded graph with a single ONNX session (`piper_graph_cache`).
+    fight over cores; the output bytes do not depend on it.
     """
     from .engines import get_engine, register_engine
 
     if threads:
         limit_threads(threads)
 
-    def builtin_fast_start():
+    def builtin_with_threads():
         from .engines.builtin.engine import BuiltinEngine
-        from .piper_graph_cache import FastStartPiperModel
+        from .engines.builtin.piper_model import PiperModel
 
-        return BuiltinEngine(FastStartPiperModel(threads=threads) if threads
-                             else FastStartPiperModel())
+        return BuiltinEngine(PiperModel(threads=threads) if threads else PiperModel())
 
-    register_engine("builtin", builtin_fast_start)
+    register_engine("builtin", builtin_with_threads)
     engine = get_engine("builtin")
     getattr(engine, "warm_up", lambda: None)()
 

@@ -6,9 +6,8 @@ process (every batch worker) about a second of CPU. The rewritten bytes depend o
 model file and on the rewriting code, so they are cached under the user's cache folder
 keyed by a hash of both; a changed model or changed rewrite gets a new entry.
 
-`FastStartPiperModel` is `PiperModel` with two start-up savings: its session is built from
-the cached graph, and its `voice` (piper's phonemiser and id map) shares that session
-instead of opening a second, unseeded one on the original file. Same audio, bit for bit.
+`PiperModel.session` builds its session from this cache (a fine-tuned voice's graph, with
+its own weights, is rewritten fresh).
 """
 
 from __future__ import annotations
@@ -18,23 +17,12 @@ import importlib.util
 import logging
 import os
 import tempfile
-from functools import cached_property
 from pathlib import Path
 
 from .engines.builtin import piper_model
-from .engines.builtin.piper_model import PiperModel
+from .engines.builtin.profile_cache import cache_dir
 
 log = logging.getLogger(__name__)
-
-CACHE_ENV = "TIMBREL_CACHE_DIR"
-
-
-def cache_dir() -> Path:
-    """$TIMBREL_CACHE_DIR, else $XDG_CACHE_HOME/timbrel, else ~/.cache/timbrel."""
-    if os.environ.get(CACHE_ENV):
-        return Path(os.environ[CACHE_ENV])
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "timbrel"
 
 
 def graph_key(model_path: Path) -> str:
@@ -72,35 +60,3 @@ def seeded_graph(model_path: str | os.PathLike[str]) -> bytes:
         log.debug("could not cache the seeded graph in %s: %s", folder, error)
     return data
 
-
-class FastStartPiperModel(PiperModel):
-    """`PiperModel` that starts faster: cached seeded graph, one session instead of two."""
-
-    @cached_property
-    def session(self):
-        import onnxruntime
-
-        # The same options as PiperModel.session (tests/test_batch_process.py checks the
-        # audio is bit-identical to PiperModel's).
-        options = onnxruntime.SessionOptions()
-        options.intra_op_num_threads = self.threads
-        options.inter_op_num_threads = 1
-        options.log_severity_level = 3
-        options.enable_cpu_mem_arena = False
-        options.enable_mem_pattern = False
-        return onnxruntime.InferenceSession(seeded_graph(self.model_path),
-                                            sess_options=options,
-                                            providers=["CPUExecutionProvider"])
-
-    @cached_property
-    def voice(self):
-        """piper's voice object for its phonemiser and id map, sharing the seeded session
-        (piper's own `load` would open a second session on the unseeded file)."""
-        import json
-
-        from piper import PiperVoice
-        from piper.config import PiperConfig
-
-        with open(self.config_path, encoding="utf-8") as handle:
-            config = PiperConfig.from_dict(json.load(handle))
-        return PiperVoice(session=self.session, config=config)

@@ -50,10 +50,17 @@ class PiperModel:
         self.weight_delta = dict(weight_delta or {})
 
     @cached_property
-    def voice(self):  # piper.PiperVoice, used for its phonemiser and id map
-        from piper import PiperVoice
+    def voice(self):
+        """piper's voice object, for its phonemiser and id map; it shares the seeded session
+        (piper's own `load` would open a second session on the unseeded file)."""
+        import json
 
-        return PiperVoice.load(str(self.model_path), config_path=str(self.config_path))
+        from piper import PiperVoice
+        from piper.config import PiperConfig
+
+        with open(self.config_path, encoding="utf-8") as handle:
+            config = PiperConfig.from_dict(json.load(handle))
+        return PiperVoice(session=self.session, config=config)
 
     @property
     def sample_rate(self) -> int:
@@ -71,10 +78,14 @@ class PiperModel:
         # the longest shapes seen, which over a long chapter is most of the process's memory.
         options.enable_cpu_mem_arena = False
         options.enable_mem_pattern = False
-        return onnxruntime.InferenceSession(
-            seeded_graph_bytes(self.model_path, self.weight_delta), sess_options=options,
-            providers=["CPUExecutionProvider"],
-        )
+        if self.weight_delta:
+            graph = seeded_graph_bytes(self.model_path, self.weight_delta)
+        else:  # rewritten once per model file and kept on disk
+            from ...piper_graph_cache import seeded_graph
+
+            graph = seeded_graph(self.model_path)
+        return onnxruntime.InferenceSession(graph, sess_options=options,
+                                            providers=["CPUExecutionProvider"])
 
     def phonemize(self, text: str) -> list[list[str]]:
         """Text to espeak-ng phonemes, one list per sentence (piper's own front end)."""

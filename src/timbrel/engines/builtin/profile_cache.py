@@ -14,7 +14,13 @@ from .conversion import SpeakerProfile
 log = logging.getLogger(__name__)
 
 
+CACHE_ENV = "TIMBREL_CACHE_DIR"
+
+
 def cache_dir() -> Path:
+    """$TIMBREL_CACHE_DIR, else $XDG_CACHE_HOME/timbrel, else ~/.cache/timbrel."""
+    if os.environ.get(CACHE_ENV):
+        return Path(os.environ[CACHE_ENV])
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / "timbrel"
 
