@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
 from types import MappingProxyType
 from typing import Any
@@ -38,12 +39,16 @@ def enroll(
     if transcript is None:
         transcript = auto_transcript(clean, language)
     chosen = get_engine(engine)
-    params = chosen.enroll(clean, transcript=transcript, language=language)
+    # The speaker embedding (torch, which releases the GIL) is worked out beside the engine.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        embedding = pool.submit(ge2e_embedding, clean.samples, clean.sample_rate)
+        params = chosen.enroll(clean, transcript=transcript, language=language)
+        embedding_vector = embedding.result()
     return Voice(
         engine=chosen.name,
         engine_version=chosen.version,
         params=MappingProxyType(params),
-        embedding=ge2e_embedding(clean.samples, clean.sample_rate),
+        embedding=embedding_vector,
         reference=clean.samples,
         reference_rate=clean.sample_rate,
         transcript=transcript.strip(),

@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -195,18 +196,23 @@ def in_band(freqs: np.ndarray, edge_hz: float) -> np.ndarray:
 
 def smooth_log_frequency(values_db: np.ndarray, freqs: np.ndarray, octaves: float = 1 / 4,
                          mask: np.ndarray | None = None) -> np.ndarray:
-    """Gaussian smoothing whose width is a fixed fraction of an octave; with `mask`, only
-    the masked bins are averaged (bins outside it take their nearest masked neighbours)."""
-    weights = _log_frequency_kernel(freqs, octaves)
+    """Gaussian smoothing whose width is a fixed fraction of an octave, along the last axis
+    (one spectrum or a stack of them); with `mask`, only the masked bins are averaged (bins
+    outside it take their nearest masked neighbours)."""
+    weights = _log_frequency_kernel(len(freqs), float(freqs[-1]), octaves)
     if mask is None:
-        return (weights @ values_db) / weights.sum(axis=1)
+        return (values_db @ weights.T) / weights.sum(axis=1)
     masked = weights * mask[None, :]
-    return (masked @ np.where(mask, values_db, 0.0)) / (masked.sum(axis=1) + 1e-12)
+    return (np.where(mask, values_db, 0.0) @ masked.T) / (masked.sum(axis=1) + 1e-12)
 
 
-def _log_frequency_kernel(freqs: np.ndarray, octaves: float) -> np.ndarray:
-    log_f = np.log2(np.maximum(freqs, 50.0))
-    return np.exp(-0.5 * ((log_f[:, None] - log_f[None, :]) / octaves) ** 2)
+@lru_cache(maxsize=8)
+def _log_frequency_kernel(bins: int, top_hz: float, octaves: float) -> np.ndarray:
+    """[bins, bins] Gaussian weights in log frequency (rows: output bin); read-only."""
+    log_f = np.log2(np.maximum(np.linspace(0.0, top_hz, bins), 50.0))
+    kernel = np.exp(-0.5 * ((log_f[:, None] - log_f[None, :]) / octaves) ** 2)
+    kernel.setflags(write=False)
+    return kernel
 
 
 def warp_axis(envelope: np.ndarray, ratio: float, freqs: np.ndarray) -> np.ndarray:

@@ -6,6 +6,7 @@ import logging
 import zlib
 from collections import OrderedDict
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -74,16 +75,24 @@ class BuiltinEngine(Engine):
         _ = self.model.session, self.model.voice, self.source
 
     def enroll(self, reference: Reference, *, transcript: str, language: str) -> EngineParams:
-        try:
-            target = speaker_profile(reference.samples, reference.sample_rate,
-                                     reference.bandwidth_hz)
-        except ValueError as error:
-            raise EngineError(f"cannot enroll this reference: {error}") from error
-        params = conversion_params(self.source, target, self.sample_rate).to_dict()
-        params["bandwidth_hz"] = float(reference.bandwidth_hz)
-        if transcript.strip() and language == "en":
+        # Piper reads the transcript (onnxruntime, which releases the GIL) while this
+        # thread measures the speaker: the two are independent and each about half the work.
+        reading = transcript.strip() and language == "en"
+        if reading:
+            _ = self.model.session, self.model.voice  # loaded here, not raced in the thread
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            read = pool.submit(self._read_transcript, transcript) if reading else None
             try:
-                audio, labels = self._read_transcript(transcript)
+                target = speaker_profile(reference.samples, reference.sample_rate,
+                                         reference.bandwidth_hz)
+            except ValueError as error:
+                raise EngineError(f"cannot enroll this reference: {error}") from error
+            params = conversion_params(self.source, target, self.sample_rate).to_dict()
+            params["bandwidth_hz"] = float(reference.bandwidth_hz)
+            if read is None:
+                return params
+            try:
+                audio, labels = read.result()
                 corrections = corrections_from_reading(
                     audio, labels, reference.samples, self.sample_rate,
                     float(params["warp_ratio"]), reference.bandwidth_hz)

@@ -155,9 +155,9 @@ def corrections_from_reading(reading: np.ndarray, reading_labels: np.ndarray,
         raise ValueError("no speech frames could be paired with the transcript reading")
     offset = global_gain[band].mean()
     table: dict[str, np.ndarray] = {GLOBAL: global_gain}
-    class_names = sorted({phoneme_class(label) for label in labels[active]})
-    for name in class_names:
-        own, count = mean_of(active & np.array([phoneme_class(lb) == name for lb in labels]))
+    classes = np.array([phoneme_class(label) for label in labels])
+    for name in sorted(set(classes[active])):
+        own, count = mean_of(active & (classes == name))
         table[name] = (count * own + SHRINK_FRAMES * global_gain) / (count + SHRINK_FRAMES)
     for label in sorted(set(labels[active])):
         own, count = mean_of(active & (labels == label))
@@ -168,6 +168,6 @@ def corrections_from_reading(reading: np.ndarray, reading_labels: np.ndarray,
     # Smoothed over the reference's band only: the empty band above must not leak in.
     mask = in_band(freqs, edge) if conversion.IN_BAND_SMOOTHING else None
     names = tuple(table)
-    gains = np.stack([np.clip(smooth_log_frequency(table[n] - offset, freqs, mask=mask) * fade,
-                              -LIMIT_DB, LIMIT_DB) for n in names])
+    stacked = np.stack([table[n] for n in names]) - offset
+    gains = np.clip(smooth_log_frequency(stacked, freqs, mask=mask) * fade, -LIMIT_DB, LIMIT_DB)
     return PhonemeCorrections(labels=names, gains_db=gains.astype(np.float32))
