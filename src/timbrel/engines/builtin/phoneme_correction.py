@@ -93,22 +93,35 @@ def _envelope_smoother(bins: int, sample_rate: int, width_hz: float) -> np.ndarr
     return weights / weights.sum(axis=1, keepdims=True)
 
 
-def mfcc_frames(samples: np.ndarray, sample_rate: int) -> np.ndarray:
+def raw_mfcc(samples: np.ndarray, sample_rate: int) -> np.ndarray:
+    """[19, frames] MFCCs 1..19 on the conversion's STFT grid (no normalisation)."""
     import librosa
 
-    mfcc = librosa.feature.mfcc(y=samples.astype(np.float32), sr=sample_rate, n_mfcc=20,
+    return librosa.feature.mfcc(y=samples.astype(np.float32), sr=sample_rate, n_mfcc=20,
                                 n_fft=FFT_SIZE, hop_length=HOP, n_mels=40, center=True)[1:]
-    mfcc = (mfcc - mfcc.mean(axis=1, keepdims=True)) / (mfcc.std(axis=1, keepdims=True) + 1e-6)
-    return mfcc
+
+
+def normalised(mfcc: np.ndarray) -> np.ndarray:
+    """Each coefficient to zero mean and unit spread over the utterance."""
+    return (mfcc - mfcc.mean(axis=1, keepdims=True)) / (mfcc.std(axis=1, keepdims=True) + 1e-6)
+
+
+def mfcc_frames(samples: np.ndarray, sample_rate: int) -> np.ndarray:
+    return normalised(raw_mfcc(samples, sample_rate))
 
 
 def align_frames(reading: np.ndarray, reference: np.ndarray, sample_rate: int
                  ) -> tuple[np.ndarray, np.ndarray]:
     """For each reference frame, the index of the paired frame of the reading (DTW) and
     the MFCC distance of the pair."""
+    return align_features(mfcc_frames(reading, sample_rate), mfcc_frames(reference, sample_rate))
+
+
+def align_features(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """DTW of [coefficients, frames] features: for each frame of `y`, its frame of `x` and
+    the distance of the pair."""
     import librosa
 
-    x, y = mfcc_frames(reading, sample_rate), mfcc_frames(reference, sample_rate)
     _, path = librosa.sequence.dtw(X=x, Y=y, metric="euclidean")
     paired = np.zeros(y.shape[1], dtype=int)
     for reading_frame, reference_frame in path[::-1]:
@@ -128,15 +141,26 @@ def corrections_from_reading(reading: np.ndarray, reading_labels: np.ndarray,
                              bandwidth_hz: float) -> PhonemeCorrections:
     """Per-phoneme corrections from Piper's reading of the reference transcript."""
     log_reading = log_spectrogram(reading, sample_rate, ENVELOPE_HZ)
+    labels = frame_labels(reading_labels, HOP, len(log_reading))
+    return corrections_from_frames(log_reading, labels, mfcc_frames(reading, sample_rate),
+                                   reference, sample_rate, warp_ratio, bandwidth_hz)
+
+
+def corrections_from_frames(log_reading: np.ndarray, reading_labels: np.ndarray,
+                            reading_mfcc: np.ndarray, reference: np.ndarray, sample_rate: int,
+                            warp_ratio: float, bandwidth_hz: float) -> PhonemeCorrections:
+    """Per-phoneme corrections from frames of the source voice saying the transcript:
+    their log spectra [frames, bins], phoneme labels and normalised MFCCs [19, frames]
+    (a real reading, or a template built from the source's phoneme table)."""
     log_reference = log_spectrogram(reference, sample_rate, ENVELOPE_HZ)
     bins = log_reading.shape[1]
     freqs = np.linspace(0.0, sample_rate / 2.0, bins)
     warped = warp_axis(log_reading, warp_ratio, freqs)
-    paired, distance = align_frames(reading, reference, sample_rate)
+    paired, distance = align_features(reading_mfcc, mfcc_frames(reference, sample_rate))
     frames = min(len(paired), len(log_reference))
     paired = np.clip(paired[:frames], 0, len(warped) - 1)
     weight = match_weights(distance[:frames]) if MATCH_WEIGHTING else np.ones(frames)
-    labels = frame_labels(reading_labels, HOP, len(warped))[paired]
+    labels = reading_labels[paired]
     level_ref = log_reference[:frames].max(axis=1)
     level_read = warped[paired].max(axis=1)
     active = ((level_ref > level_ref.max() - ACTIVE_DB)
