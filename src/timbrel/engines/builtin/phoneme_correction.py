@@ -1,9 +1,10 @@
 """Phoneme-aware spectral correction: each phoneme gets its own correction toward the voice.
 
-Enrollment: Piper reads the reference's transcript; dynamic time warping on MFCCs pairs
-every reference frame with a frame of that reading, whose phoneme is known from Piper's
-durations. For each phoneme, the correction is the mean difference between the
-reference's log spectrum and the (formant-warped) Piper spectrum over the paired frames;
+Enrollment: joe "says" the reference's transcript — a template laid out from his phoneme
+table (phoneme_table.py; or, slower, Piper really reading it); dynamic time warping on MFCCs
+pairs every reference frame with a frame of that template, whose phoneme is known. For
+each phoneme, the correction is the mean difference between the reference's log spectrum
+and the (formant-warped) Piper spectrum over the paired frames;
 phonemes with few frames are pulled toward their class (vowel, nasal, fricative …) and
 classes toward the global correction; all are smoothed over a quarter octave and kept
 inside the reference's bandwidth. Synthesis: every output frame gets the correction of its
