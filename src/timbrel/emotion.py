@@ -99,74 +99,32 @@ def dominant(vector: Sequence[float]) -> str:
     return EMOTIONS[int(np.argmax(vector))]
 
 
-# Neutral speech, measured with `prosody_features.measure`: the midpoint of two neutral
-# populations — 32 clips of real read speech (27 Asterisk Allison prompts, 5 codec2-examples
-# speakers) and 12 calm renderings by the built-in engine (3 voices x 4 sentences) —
-# with the spread of the human clips. A neutral clip from either sits about one spread
-# from the midpoint, well short of the ~3 spreads that read as fully emotional.
-NEUTRAL_NORMS = {
-    "f0_range_st": (7.7, 2.8),
-    "rate": (3.7, 0.6),
-    "pause_ratio": (0.055, 0.05),
-    "tilt_db": (17.6, 3.2),
-    "hnr_db": (14.4, 2.3),
-}
+def emotion_from_clip(samples: np.ndarray, sample_rate: int,
+                      baseline: tuple[np.ndarray, int] | None = None) -> tuple[float, ...]:
+    """Read the emotion of a clip: the trained reader's probabilities (`emotion_reader`),
+    rounded, in `EMOTIONS` order; they sum to 1, so a clip between emotions gives a blend.
 
-
-def _expected_deviation(name: str) -> np.ndarray:
-    """How each emotion's prosody should move the clip features, in norm units."""
-    from .prosody import EMOTION_PROSODY
-
-    p = EMOTION_PROSODY[name]
-    norms = NEUTRAL_NORMS
-    return np.array([
-        norms["f0_range_st"][0] * (p.pitch_range - 1.0) / norms["f0_range_st"][1],
-        norms["rate"][0] * (p.rate - 1.0) / norms["rate"][1],
-        norms["pause_ratio"][0] * (p.pause - 1.0) / norms["pause_ratio"][1],
-        -p.tilt_db / norms["tilt_db"][1],
-        -8.0 * p.breathiness / norms["hnr_db"][1],
-    ])
-
-
-def emotion_from_clip(samples: np.ndarray, sample_rate: int, baseline=None
-                      ) -> tuple[float, ...]:
-    """Read the emotion of a clip from its prosody (pitch range, rate, pauses, tilt, HNR).
-
-    The clip's features are compared with neutral read speech; the deviation is matched
-    against each emotion's expected deviation (cosine), and the matches become weights.
-    Small deviations read as calm. Pitch level and loudness are ignored: they depend on
-    the speaker and the recording, not only on the emotion.
-
-    `baseline` (the `ProsodicFeatures` of neutral speech by the same speaker) replaces the
-    population norms as the reference point. Without it a speaker whose neutral speech is
-    livelier than the norms reads as aroused: the measured limitation of this method.
+    The reader needs no knowledge of the speaker: its features are relative to the clip
+    itself (F0 spread in semitones around the clip's own median, loudness dynamics around
+    its own level, timing). `baseline` = (samples, rate) of neutral speech by the *same*
+    speaker, when there is any, shifts the clip's features by that speaker's offset from
+    the training clips' calm centre first.
     """
-    from .prosody_features import measure
+    from .emotion_reader import read_emotion
 
-    features = measure(samples, sample_rate)
-    observed = np.array([
-        (getattr(features, key) - (getattr(baseline, key) if baseline is not None else mean))
-        / spread for key, (mean, spread) in NEUTRAL_NORMS.items()
-    ])
-    strength = float(np.linalg.norm(observed))
-    scores = np.zeros(len(EMOTIONS))
-    for index, name in enumerate(EMOTIONS):
-        if name == "calm":
-            continue
-        expected = _expected_deviation(name)
-        scores[index] = max(0.0, float(observed @ expected) /
-                            (np.linalg.norm(expected) * strength + 1e-9))
-    arousal = min(1.0, strength / 3.0)  # ~3 norm units away from neutral = fully emotional
-    scores = scores**3  # sharpen: the best-matching emotions dominate
-    if scores.sum() > 0:
-        scores = arousal * scores / scores.max()
-    scores[EMOTIONS.index("calm")] = 1.0 - arousal
-    return tuple(float(round(s, 3)) for s in scores)
+    if baseline is not None and not (isinstance(baseline, tuple) and len(baseline) == 2):
+        raise TypeError("baseline must be (samples, sample_rate) of neutral speech by the "
+                        "same speaker")
+    probabilities = read_emotion(samples, sample_rate, baseline)
+    return tuple(float(round(p, 3)) for p in probabilities)
 
 
 def resolve_emotion(config, voice=None):  # -> SynthesisConfig with `emotion` as a vector
-    """Turn `emotion_text` / `emotion_reference` into the `emotion` vector. A clip is read
-    against the voice's own (neutral) reference recording when a voice is given."""
+    """Turn `emotion_text` / `emotion_reference` into the `emotion` vector.
+
+    The clip is read on its own: it is usually another speaker than the voice (the emotion
+    of clip B, the timbre of voice A), so the voice's reference is no baseline for it.
+    `voice` is accepted for callers that pass it."""
     from dataclasses import replace
 
     if config.emotion_text is not None:
@@ -174,9 +132,7 @@ def resolve_emotion(config, voice=None):  # -> SynthesisConfig with `emotion` as
         return replace(config, emotion=vector)
     if config.emotion_reference is not None:
         from .audio import load_audio
-        from .prosody_features import measure
 
         samples, rate = load_audio(config.emotion_reference)
-        baseline = measure(voice.reference, voice.reference_rate) if voice is not None else None
-        return replace(config, emotion=emotion_from_clip(samples, rate, baseline))
+        return replace(config, emotion=emotion_from_clip(samples, rate))
     return config
