@@ -2,8 +2,11 @@
 and its voice; a segment that fails is spoken again (another seed, then steadier settings).
 
 A segment fails when what the recogniser heard is too far in *sound* from the text
-(phoneme error rate, so the recogniser's spellings and homophones do not count) or when its
-voice is too far from the voice as the engine speaks it (GE2E consistency).
+(phoneme error rate, so the recogniser's spellings and homophones do not count), when its
+voice is too far from the voice as the engine speaks it (GE2E consistency), or when it
+sounds too far from a second rendering of the same text in the same voice with another
+seed (DTW-aligned MFCC distance, `rendering_distance`: the sharpest check for another
+speaker, since both clips say the same words).
 
     verifier = Verifier(voice)
     audio = list(synthesize(text, voice, config, check=verifier))
@@ -51,6 +54,12 @@ class Thresholds:
     """Optional extra limits on character / word error rate (always reported; off by
     default: they count the recogniser's spelling choices as errors)."""
     max_wer: float | None = None
+    max_rendering_distance: float | None = 24.0
+    """Mean DTW-aligned MFCC distance to a fresh rendering of the same text in the same
+    voice and settings with another seed (`timbrel.rendering_distance`). Set on the
+    development voices (eight voices cloned from dev recordings and espeak voices, every
+    pair, sentences and short phrases): clean segments 13.5-20.1, the same text in another
+    cloned voice 27.4 or more. None turns the check (and its extra rendering) off."""
     min_similarity: float = 0.0
     """GE2E cosine to the reference recording (off by default: engines differ in how close
     they get; clean built-in output scores about 0.5-0.65, other voices about 0.45-0.55)."""
@@ -61,6 +70,9 @@ class Thresholds:
             raise ValueError(f"retries must be 0 or more, got {self.retries}")
         if not 0.0 < self.max_per <= 1.0:
             raise ValueError(f"max_per must be in (0, 1], got {self.max_per}")
+        if self.max_rendering_distance is not None and self.max_rendering_distance <= 0:
+            raise ValueError("max_rendering_distance must be positive (or None for off), "
+                             f"got {self.max_rendering_distance}")
 
 
 @dataclass
@@ -73,13 +85,18 @@ class Attempt:
     per: float
     similarity: float | None
     consistency: float | None
+    rendering_distance: float | None
     passed: bool
     reasons: list[str]
 
     @property
     def badness(self) -> float:
+        """For keeping the best of failed attempts: phoneme errors plus how far the voice
+        is from typical clean values (consistency 0.9, rendering distance 16)."""
         shortfall = 0.0 if self.consistency is None else max(0.0, 0.9 - self.consistency)
-        return self.per + shortfall
+        distance = self.rendering_distance
+        excess = 0.0 if distance is None else max(0.0, (distance - 16.0) / 40.0)
+        return self.per + shortfall + excess
 
 
 @dataclass
@@ -117,6 +134,12 @@ def retry_settings(settings: SynthesisConfig, index: int, attempt: int
         adjusted = {"noise_scale": round(float(settings.noise_scale) * 0.6, 4),
                     "noise_w": round(float(settings.noise_w) * 0.6, 4)}
     return replace(settings, seed=seed, **adjusted), adjusted
+
+
+def expected_settings(settings: SynthesisConfig, index: int) -> SynthesisConfig:
+    """Settings for the second, comparison rendering of segment `index`: the same but for
+    a seed no attempt uses."""
+    return replace(settings, seed=zlib.crc32(f"{settings.seed}:{index}:expected".encode()))
 
 
 ANCHOR_TEXT = ("The north wind and the sun were disputing which was the stronger, when a "
@@ -168,12 +191,14 @@ class Verifier:
         report = SegmentReport(index=piece.index, text=piece.text)
         self.segments.append(report)
         best: list[AudioChunk] = []
+        expected = (render(expected_settings(settings, piece.index))
+                    if self.thresholds.max_rendering_distance is not None else None)
         for attempt in range(self.thresholds.retries + 1):
             chosen, adjusted = retry_settings(settings, piece.index, attempt)
             chunks = render(chosen)
             anchor = anchor_embedding(self.voice, settings)
             result = self.score(piece.text, chunks, seed=int(chosen.seed), adjusted=adjusted,
-                                anchor=anchor)
+                                anchor=anchor, expected=expected)
             report.attempts.append(result)
             if attempt == 0 or result.badness < report.attempts[report.chosen].badness:
                 report.chosen, best = attempt, chunks
@@ -187,12 +212,15 @@ class Verifier:
         return best
 
     def score(self, text: str, chunks: list[AudioChunk], *, seed: int = 0,
-              adjusted: dict[str, float] | None = None, anchor: np.ndarray | None = None
-              ) -> Attempt:
-        """Transcribe the segment; compare with its text, the reference and `anchor`."""
+              adjusted: dict[str, float] | None = None, anchor: np.ndarray | None = None,
+              expected: list[AudioChunk] | None = None) -> Attempt:
+        """Transcribe the segment; compare with its text, the reference, `anchor` and
+        `expected` (another rendering of the same text in this voice, see
+        `expected_settings`; without it the rendering distance is not judged)."""
         from .metrics import character_error_rate, cosine, word_error_rate
         from .phoneme_error import phoneme_errors
         from .recognizer import transcribe
+        from .rendering_distance import rendering_distance
 
         if chunks:
             samples = np.concatenate([chunk.samples for chunk in chunks])
@@ -201,13 +229,13 @@ class Verifier:
             samples, rate = np.zeros(0, np.float32), 16000
         language = self.voice.language if self.voice.language in ("en", "zh") else "en"
         heard = transcribe(samples, rate) if len(samples) > rate // 10 else ""
-        expected, said = comparable(text, language), comparable(heard, language)
-        wer = word_error_rate(expected, said)
-        cer = character_error_rate(expected, said)
+        written, said = comparable(text, language), comparable(heard, language)
+        wer = word_error_rate(written, said)
+        cer = character_error_rate(written, said)
         limits = self.thresholds
         reasons = []
         if language == "en":
-            errors = phoneme_errors(expected, said)
+            errors = phoneme_errors(written, said)
             per = errors.rate
             if per > limits.max_per and errors.edits >= limits.min_phoneme_errors:
                 reasons.append(f"phoneme error rate {per:.2f} > {limits.max_per:.2f}")
@@ -220,6 +248,15 @@ class Verifier:
         if embedding is not None:
             similarity = cosine(embedding, np.asarray(self.voice.embedding))
             consistency = None if anchor is None else cosine(embedding, anchor)
+        distance = None
+        if expected:
+            distance = rendering_distance(samples, rate,
+                                          np.concatenate([c.samples for c in expected]),
+                                          expected[0].sample_rate)
+        if limits.max_rendering_distance is not None and distance is not None \
+                and distance > limits.max_rendering_distance:
+            reasons.append(f"distance to a second rendering {distance:.1f} > "
+                           f"{limits.max_rendering_distance:.1f}")
         if limits.max_cer is not None and cer > limits.max_cer:
             reasons.append(f"CER {cer:.2f} > {limits.max_cer:.2f}")
         if limits.max_wer is not None and wer > limits.max_wer:
@@ -232,6 +269,7 @@ class Verifier:
                        wer=round(wer, 4), cer=round(cer, 4), per=round(per, 4),
                        similarity=None if similarity is None else round(similarity, 4),
                        consistency=None if consistency is None else round(consistency, 4),
+                       rendering_distance=None if distance is None else round(distance, 3),
                        passed=not reasons, reasons=reasons)
 
     @staticmethod
