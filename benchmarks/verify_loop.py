@@ -4,15 +4,26 @@ The thresholds in `timbrel.qa.Thresholds` were set on the *development* set only
 midway between the worst clean segment and the most clean-looking fault). The *held-out*
 set shares neither texts nor voices with it, so its figures are the ones to quote:
 
-- development: the codec2 reference voice, 60 template sentences ("The baker sold a letter
-  on Sunday."), another speaker = codec2 "kristoff" (male);
+- development: the codec2 reference voice on 60 template sentences ("The baker sold a
+  letter on Sunday."), another speaker = codec2 "kristoff" (male); plus three pairs of dev
+  voices that sound alike (codec2 kristoff / cq_ref, codec2 g3plx / vk5qi, espeak-ng f2 /
+  f5: none of them is a held-out voice), 16 template sentences and 4 short phrases each;
 - held-out: three other voices (Asterisk Allison; codec2 ve9qrp radio male; the codec2
   reference voice on *new* texts), 40 segments each from the long-form chapter's sentences,
   their clauses (short segments) and Harvard sentences; another speaker = one of the other
   held-out voices.
 
 Every clean segment is scored once; each is also replaced by four faults: another text in
-the same voice, noise, the same text in another speaker's voice, the first half only.
+the same voice, noise, the same text in another speaker's voice, the first half only. Every
+clip is compared with a second rendering of its segment's text in the segment's own voice
+(another seed, `qa.expected_settings`), as the engine's `--verify` path does: the
+DTW-aligned MFCC distance between the two (`rendering_distance`, limit 24.0) is what tells
+another speaker saying the same words from the voice itself (GE2E consistency alone caught
+65/120 held-out other-speaker faults). Measured (2026-12-02, shared CPU, about an hour per
+set): dev 479/480 faults, 1/120 false alarms (a phoneme-error one); held-out 478/480
+(other speaker 120/120, half missing 118/120), 1/120 false alarms (phoneme-error).
+The dev run's margins (printed, and stored under "margins") show where each limit sits:
+rendering distance worst clean 22.5, closest other speaker 27.3.
 
     .venv/bin/python benchmarks/verify_loop.py [--set dev|held-out|both] [--json out.json]
 """
@@ -23,6 +34,7 @@ import argparse
 import json
 import random
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import asdict
 from pathlib import Path
 
@@ -30,13 +42,16 @@ import numpy as np
 
 import timbrel
 from timbrel.audio import AudioChunk, load_audio
-from timbrel.qa import Thresholds, Verifier, anchor_embedding
+from timbrel.qa import Thresholds, Verifier, anchor_embedding, expected_settings
 from timbrel.text.segment import segment_text
 
 HERE = Path(__file__).resolve().parent
 REFERENCE = "/usr/share/codec2/raw/speech_orig_16k.wav"
 TRANSCRIPT = "A rainbow is a division of white light into many beautiful colours."
-KRISTOFF = "/usr/share/codec2/raw/kristoff.raw"  # 8 kHz 16-bit raw, a male voice
+CODEC2_RAW = "/usr/share/codec2/raw"  # 8 kHz 16-bit raw recordings
+KRISTOFF = f"{CODEC2_RAW}/kristoff.raw"  # a male voice
+# Dev voice pairs (voice, its "other speaker"): pairs that sound alike, none held out.
+DEV_PAIRS = (("kristoff", "cq_ref"), ("g3plx", "vk5qi"), ("dev-espeak-f2", "dev-espeak-f5"))
 FAULTS = ("other text", "noise", "other speaker", "half missing")
 SUBJECTS = ["The old man", "A tired nurse", "The baker", "My neighbour", "The young pilot",
             "A quiet student", "The captain", "Her brother", "The gardener", "A stranger"]
@@ -66,8 +81,31 @@ def held_out_texts() -> list[str]:
     return texts
 
 
+def short_phrases(count: int, seed: int) -> list[str]:
+    """Segments well under 1.5 s ("after the rain"), from the templates' parts."""
+    rng = random.Random(seed)
+    return [rng.choice(rng.choice((SUBJECTS, OBJECTS, WHEN))) for _ in range(count)]
+
+
 def kristoff_voice() -> timbrel.Voice:
-    raw = np.fromfile(KRISTOFF, dtype="<i2").astype(np.float32) / 32768
+    return dev_voice("kristoff")
+
+
+def dev_voice(name: str) -> timbrel.Voice:
+    """A dev voice: a codec2 example recording, or a dev espeak-ng voice (benchmarks/targets)."""
+    if name.startswith("dev-"):
+        from targets import (
+            DEV_HELD_OUT_TEXTS,
+            DEV_REFERENCE_SENTENCES,
+            DEV_SYNTHETIC_VOICES,
+            synthetic_target,
+        )
+
+        spec = next(v for v in DEV_SYNTHETIC_VOICES if v.name == name)
+        target = synthetic_target(spec, DEV_HELD_OUT_TEXTS[:1], DEV_REFERENCE_SENTENCES)
+        return timbrel.enroll((target.reference, target.reference_rate),
+                              transcript=target.reference_text)
+    raw = np.fromfile(f"{CODEC2_RAW}/{name}.raw", dtype="<i2").astype(np.float32) / 32768
     return timbrel.enroll((raw, 8000))
 
 
@@ -82,12 +120,14 @@ def evaluate(voice: timbrel.Voice, other: timbrel.Voice, texts: list[str], name:
     verifier = Verifier(voice, thresholds)
     anchor = anchor_embedding(voice, config.resolved(dict(voice.defaults)))
     clean = [timbrel.synthesize_to_array(text, voice, config) for text in texts]
+    second = [timbrel.synthesize_to_array(text, voice, expected_settings(config, 0))
+              for text in texts]
     rows = []
 
     def score(kind: str, index: int, samples: np.ndarray, rate: int) -> None:
         text = texts[index]
         attempt = verifier.score(text, [AudioChunk(samples.astype(np.float32), rate)],
-                                 anchor=anchor)
+                                 anchor=anchor, expected=[AudioChunk(*second[index])])
         rows.append({"voice": name, "kind": kind, "text": text,
                      "seconds": round(len(samples) / rate, 3), "flagged": not attempt.passed,
                      **{k: v for k, v in asdict(attempt).items()
@@ -100,6 +140,11 @@ def evaluate(voice: timbrel.Voice, other: timbrel.Voice, texts: list[str], name:
         score("other speaker", index, *timbrel.synthesize_to_array(texts[index], other, config))
         score("half missing", index, samples[: len(samples) // 2], rate)
     return rows
+
+
+def fraction(flags: Iterable[bool]) -> str:
+    values = list(flags)
+    return f"{sum(values)}/{len(values)}"
 
 
 def summarise(rows: list[dict]) -> dict:
@@ -116,6 +161,13 @@ def summarise(rows: list[dict]) -> dict:
         "faults": len(faults), "caught": sum(r["flagged"] for r in faults),
         "detection_rate": sum(r["flagged"] for r in faults) / max(1, len(faults)),
         "caught_per_kind": {k: f"{v[0]}/{v[1]}" for k, v in per_kind.items()},
+        "other_speaker_per_voice": {voice: fraction(r["flagged"] for r in faults
+                                                    if r["voice"] == voice
+                                                    and r["kind"] == "other speaker")
+                                    for voice in sorted({r["voice"] for r in rows})},
+        "false_alarms_per_voice": {
+            voice: sum(r["flagged"] for r in clean if r["voice"] == voice)
+            for voice in sorted({r["voice"] for r in rows})},
         "short_clean_segments": len(short),
         "short_false_alarms": sum(r["flagged"] for r in short),
         "voices": sorted({r["voice"] for r in rows}),
@@ -123,8 +175,33 @@ def summarise(rows: list[dict]) -> dict:
 
 
 def dev_rows(thresholds: Thresholds) -> list[dict]:
-    return evaluate(codec2_voice(), kristoff_voice(), template_sentences(60, seed=11),
+    rows = evaluate(codec2_voice(), kristoff_voice(), template_sentences(60, seed=11),
                     "codec2 reference", thresholds, np.random.default_rng(0))
+    for number, (name, other) in enumerate(DEV_PAIRS):
+        texts = (template_sentences(16, seed=20 + number)
+                 + short_phrases(4, seed=30 + number))
+        rows += evaluate(dev_voice(name), dev_voice(other), texts, name, thresholds,
+                         np.random.default_rng(10 + number))
+    return rows
+
+
+SCORES = {"per": "low", "consistency": "high", "rendering_distance": "low"}
+
+
+def margins(rows: list[dict]) -> dict:
+    """Per score: the worst clean value and the most clean-looking value of each fault
+    (where the thresholds go: midway between the two)."""
+    result = {}
+    for score, good in SCORES.items():
+        worst = max if good == "low" else min
+        best = min if good == "low" else max
+        clean = [r[score] for r in rows if r["kind"] == "clean" and r[score] is not None]
+        entry = {"worst clean": worst(clean) if clean else None}
+        for kind in FAULTS:
+            values = [r[score] for r in rows if r["kind"] == kind and r[score] is not None]
+            entry[kind] = best(values) if values else None
+        result[score] = entry
+    return result
 
 
 def held_out_rows(thresholds: Thresholds, per_voice: int = 40) -> list[dict]:
@@ -153,6 +230,9 @@ def print_summary(label: str, figures: dict) -> None:
           f"({', '.join(figures['voices'])}), {figures['faults']} injected faults")
     for kind, caught in figures["caught_per_kind"].items():
         print(f"  {kind:14s} caught {caught}")
+    for voice, caught in figures["other_speaker_per_voice"].items():
+        print(f"    other speaker for {voice}: caught {caught}; false alarms "
+              f"{figures['false_alarms_per_voice'][voice]}")
     print(f"  detection {figures['caught']}/{figures['faults']} = "
           f"{figures['detection_rate']:.1%} (target >= 95%); false alarms "
           f"{figures['false_alarms']}/{figures['clean_segments']} = "
@@ -171,8 +251,11 @@ def main() -> None:
     results: dict = {"thresholds": asdict(thresholds)}
     if args.set in ("dev", "both"):
         rows = dev_rows(thresholds)
-        results["dev"] = {"summary": summarise(rows), "rows": rows}
+        results["dev"] = {"summary": summarise(rows), "margins": margins(rows), "rows": rows}
         print_summary("development set (thresholds set here)", results["dev"]["summary"])
+        for score, entry in results["dev"]["margins"].items():
+            print(f"  {score:18s} " + ", ".join(
+                f"{k} {'-' if v is None else round(v, 3)}" for k, v in entry.items()))
     if args.set in ("held-out", "both"):
         rows = held_out_rows(thresholds, args.per_voice)
         results["held_out"] = {"summary": summarise(rows), "rows": rows}

@@ -113,3 +113,83 @@ def test_a_misheard_clean_segment_passes_and_a_wrong_one_fails(voice, monkeypatc
     monkeypatch.setattr(timbrel.recognizer, "transcribe", lambda *_: "her brother")
     missing = verifier.score("Her brother carried a wooden chair.", [AudioChunk(samples, rate)])
     assert not missing.passed and "phoneme error rate" in missing.reasons[0]
+
+
+KRISTOFF = "/usr/share/codec2/raw/kristoff.raw"  # another real speaker (8 kHz raw)
+
+
+@pytest.fixture(scope="module")
+def other_voice():
+    raw = np.fromfile(KRISTOFF, dtype="<i2").astype(np.float32) / 32768
+    return timbrel.enroll((raw, 8000), transcript="")
+
+
+def test_rendering_distance_is_zero_for_the_same_clip_and_none_for_a_blip(voice):
+    from timbrel.rendering_distance import rendering_distance
+
+    samples, rate = timbrel.synthesize_to_array("The captain found an old map.", voice,
+                                                CONFIG)
+    assert rendering_distance(samples, rate, samples, rate) == pytest.approx(0.0, abs=1e-6)
+    assert rendering_distance(samples, rate, 0.5 * samples, rate) == pytest.approx(0.0,
+                                                                                    abs=0.2)
+    assert rendering_distance(samples[:100], rate, samples, rate) is None
+
+
+def test_another_speaker_saying_the_same_words_is_flagged(voice, other_voice):
+    from timbrel.qa import expected_settings
+
+    text = "The gardener carried a heavy box before lunch."
+    second = timbrel.synthesize_to_array(text, voice, expected_settings(CONFIG, 0))
+    verifier = Verifier(voice)
+    limit = Thresholds().max_rendering_distance
+    for speaker, should_pass in ((voice, True), (other_voice, False)):
+        samples, rate = timbrel.synthesize_to_array(text, speaker, CONFIG)
+        attempt = verifier.score(text, [AudioChunk(samples, rate)],
+                                 expected=[AudioChunk(*second)])
+        flagged = any("second rendering" in reason for reason in attempt.reasons)
+        assert flagged is not should_pass, attempt
+        assert (attempt.rendering_distance < limit) is should_pass, attempt
+
+
+def test_another_speaker_on_the_first_try_is_respoken(voice, other_voice, monkeypatch):
+    engine = get_engine("builtin")
+    original = engine.synthesize
+
+    def synthesize(text, speaker, config, **extra):
+        wrong = "coins" in text and config.seed == CONFIG.seed
+        yield from original(text, other_voice if wrong else speaker, config, **extra)
+
+    monkeypatch.setattr(engine, "synthesize", synthesize)
+    report, _ = run(voice, retries=1)
+    json.dumps(report)
+    by_text = {s["text"]: s for s in report["segments"]}
+    bad = by_text["He counted the coins twice, then put them away."]
+    assert bad["flagged"] and bad["passed"] and bad["chosen"] == 1
+    first, second = bad["attempts"]
+    assert any("second rendering" in reason for reason in first["reasons"])
+    assert second["rendering_distance"] < Thresholds().max_rendering_distance
+    assert all(a["rendering_distance"] is not None for s in report["segments"]
+               for a in s["attempts"])
+    assert report["thresholds"]["max_rendering_distance"] == Thresholds().max_rendering_distance
+
+
+def test_without_a_distance_limit_there_is_no_second_rendering(voice):
+    from timbrel.render_plan import Piece
+
+    calls = []
+
+    def render(settings):
+        calls.append(settings.seed)
+        return [AudioChunk(*timbrel.synthesize_to_array("Then they left.", voice, settings))]
+
+    piece = Piece(index=0, text="Then they left.", boundary="sentence", pause_units=0.0)
+    settings = CONFIG.resolved(dict(voice.defaults))
+    Verifier(voice, Thresholds(retries=0, max_rendering_distance=None))(piece, render, settings)
+    assert calls == [CONFIG.seed]
+    Verifier(voice, Thresholds(retries=0))(piece, render, settings)
+    assert len(calls) == 3 and calls[2] == CONFIG.seed and calls[1] != CONFIG.seed
+
+
+def test_thresholds_reject_a_non_positive_distance_limit():
+    with pytest.raises(ValueError, match="max_rendering_distance"):
+        Thresholds(max_rendering_distance=0.0)
