@@ -34,6 +34,7 @@ from pathlib import Path
 import numpy as np
 
 import timbrel
+from controls import TRAIN_SENTENCES
 from targets import (
     ALLISON_DIR,
     ALLISON_HELD_OUT,
@@ -54,15 +55,7 @@ HERE = Path(__file__).resolve().parent
 CACHE = HERE / "results" / "cache" / "emotion"
 
 # Harvard sentences, none in targets.HELD_OUT_TEXTS or targets.REFERENCE_SENTENCES.
-DEV_SENTENCES = (
-    "The birch canoe slid on the smooth planks.",
-    "Glue the sheet to the dark blue background.",
-    "These days a chicken leg is a rare dish.",
-    "Rice is often served in round bowls.",
-    "The juice of lemons makes fine punch.",
-    "The box was thrown beside the parked truck.",
-    "Four hours of steady work faced us.",
-    "A large size in stockings is hard to sell.",
+DEV_SENTENCES = TRAIN_SENTENCES + (  # controls.py's training sentences, then four more
     "It's easy to tell the depth of a well.",
     "Help the woman get back to her feet.",
     "The hogs were fed chopped corn and garbage.",
