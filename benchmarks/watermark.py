@@ -213,44 +213,62 @@ def timbrel_voices(count: int) -> list[tuple[str, object]]:
 def timbrel_clips(cache: Path, voices: int, texts: int) -> list[dict]:
     """Plain and marked twins from the real render path, with synthesis and marking times.
 
-    Each text is synthesised once with `watermark=False`; the marked twin is the same
-    chunks passed through `render.watermark_chunk`, which is exactly what `synthesize`
-    does to each chunk when the mark is on (pauses between chunks stay unmarked). So
-    the twins differ by the mark alone, and its cost in time is measured directly.
+    Each text is synthesised once with `watermark=False` and cached with its chunk
+    lengths; the marked twin is made on every run (so a change to the mark is always
+    what is measured) by passing the same chunks through `render.watermark_chunk`,
+    which is exactly what `synthesize` does to each chunk when the mark is on (pauses
+    between chunks stay unmarked). So the twins differ by the mark alone, and its cost
+    in time is measured directly.
     """
     import timbrel
+
+    index_path = cache / "timbrel" / f"index_{voices}x{texts}_plain.json"
+    if index_path.is_file():
+        entries = json.loads(index_path.read_text())
+    else:
+        entries = []
+        for name, voice in timbrel_voices(voices):
+            for number in range(texts):
+                text = f"{HARVARD[number]} {HARVARD[(number + 1) % len(HARVARD)]}"
+                entry = {"voice": name, "text": text}
+                started = time.perf_counter()
+                chunks = list(timbrel.synthesize(text, voice,
+                                                 timbrel.SynthesisConfig(watermark=False)))
+                entry["plain_seconds"] = time.perf_counter() - started
+                rate = chunks[0].sample_rate
+                path = cache / "timbrel" / f"{name}_{number:03d}_plain.wav"
+                save_clip(path, (np.concatenate([c.samples for c in chunks]), rate))
+                entry["plain"] = str(path)
+                entry["chunk_lengths"] = [len(c.samples) for c in chunks]
+                entry["audio_seconds"] = sum(len(c.samples) for c in chunks) / rate
+                ref_path = cache / "timbrel" / f"{name}_reference.wav"
+                if not ref_path.is_file():
+                    save_clip(ref_path, (np.asarray(voice.reference), voice.reference_rate))
+                entry["reference"] = str(ref_path)
+                entries.append(entry)
+                log.info("timbrel clip %s %d: %.1f s", name, number, entry["audio_seconds"])
+        index_path.write_text(json.dumps(entries, indent=1))
+    for entry in entries:
+        mark_twin(entry, cache / "timbrel" / "marked")
+    return entries
+
+
+def mark_twin(entry: dict, folder: Path) -> None:
+    """Mark a cached plain clip chunk by chunk as `synthesize` does; time it."""
+    from timbrel.audio import AudioChunk
     from timbrel.render import watermark_chunk
 
-    index_path = cache / "timbrel" / f"index_{voices}x{texts}.json"
-    if index_path.is_file():
-        return json.loads(index_path.read_text())
-    entries = []
-    for name, voice in timbrel_voices(voices):
-        for number in range(texts):
-            text = f"{HARVARD[number]} {HARVARD[(number + 1) % len(HARVARD)]}"
-            entry = {"voice": name, "text": text}
-            started = time.perf_counter()
-            chunks = list(timbrel.synthesize(text, voice,
-                                             timbrel.SynthesisConfig(watermark=False)))
-            entry["plain_seconds"] = time.perf_counter() - started
-            started = time.perf_counter()
-            marked = [watermark_chunk(chunk) if np.any(chunk.samples) else chunk
-                      for chunk in chunks]  # the pauses (all zeros) are not marked
-            entry["mark_seconds"] = time.perf_counter() - started
-            rate = chunks[0].sample_rate
-            for kind, pieces in (("plain", chunks), ("marked", marked)):
-                path = cache / "timbrel" / f"{name}_{number:03d}_{kind}.wav"
-                save_clip(path, (np.concatenate([c.samples for c in pieces]), rate))
-                entry[kind] = str(path)
-            entry["audio_seconds"] = sum(len(c.samples) for c in chunks) / rate
-            ref_path = cache / "timbrel" / f"{name}_reference.wav"
-            if not ref_path.is_file():
-                save_clip(ref_path, (np.asarray(voice.reference), voice.reference_rate))
-            entry["reference"] = str(ref_path)
-            entries.append(entry)
-            log.info("timbrel clip %s %d: %.1f s", name, number, entry["audio_seconds"])
-    index_path.write_text(json.dumps(entries, indent=1))
-    return entries
+    samples, rate = load_clip(Path(entry["plain"]))
+    bounds = np.cumsum([0, *entry["chunk_lengths"]])
+    chunks = [AudioChunk(samples=samples[a:b], sample_rate=rate, text="")
+              for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
+    started = time.perf_counter()
+    marked = [watermark_chunk(chunk) if np.any(chunk.samples) else chunk
+              for chunk in chunks]  # the pauses (all zeros) are not marked
+    entry["mark_seconds"] = time.perf_counter() - started
+    path = folder / Path(entry["plain"]).name.replace("_plain", "_marked")
+    save_clip(path, (np.concatenate([c.samples for c in marked]), rate))
+    entry["marked"] = str(path)
 
 
 def other_tts_clips(cache: Path, per_voice: int) -> list[tuple[str, Path]]:

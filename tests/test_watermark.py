@@ -85,6 +85,24 @@ def test_speed_search_finds_the_mark_after_a_tape_speed_change(human, factor):
     assert not detect_watermark(plain, rate).present
 
 
+def test_noise_floor_subtraction_recovers_the_mark_under_white_noise(human, monkeypatch):
+    import timbrel.watermark as wm
+
+    samples, rate = human
+    marked = apply_watermark(samples, rate)
+    power = float(np.mean(samples.astype(np.float64) ** 2))
+    rng = np.random.default_rng(3)
+    noises = [rng.standard_normal(len(samples)) * np.sqrt(power / 10 ** 1.2)  # 12 dB SNR
+              for _ in range(3)]
+    noisy = [(marked + noise).astype(np.float32) for noise in noises]
+    plain = [(samples + noise).astype(np.float32) for noise in noises]
+    with_subtraction = [watermark_score(clip, rate) for clip in noisy]
+    assert all(watermark_score(clip, rate) < 0.5 for clip in plain)
+    monkeypatch.setattr(wm, "_denoised", lambda net, magspec: magspec)
+    without = [watermark_score(clip, rate) for clip in noisy]
+    assert np.mean(with_subtraction) > np.mean(without) + 0.08, (with_subtraction, without)
+
+
 def test_speed_search_grid_leaves_no_gap():
     from timbrel.watermark import SPEED_SEARCH
 
