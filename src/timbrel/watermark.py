@@ -4,9 +4,11 @@ The mark is Resemble AI's PerTh implicit watermarker (`resemble-perth`, MIT, the
 Chatterbox uses): a small network adds a learned residual to the magnitude spectrum below
 2 kHz and a decoder scores a clip 0..1 for its presence. Its weights ship inside the
 package, so marking and detecting work offline. Marking is PerTh's own; detection uses
-PerTh's decoder with two additions (chosen on a dev set, `benchmarks/watermark_tuning.py`):
-it averages over the loudest frames only (noise in pauses no longer dilutes the mark)
-and, for clips that fall short, searches for a tape-style speed change to undo.
+PerTh's decoder with three additions (chosen on a dev set, `benchmarks/watermark_tuning.py`):
+it averages over the loudest frames only (noise in pauses no longer dilutes the mark);
+clips that fall short are scored again with their steady noise floor subtracted (added
+noise fills the spectral valleys the mark lives in), and then searched for a tape-style
+speed change to undo.
 
     from timbrel.watermark import apply_watermark, detect_file
     marked = apply_watermark(samples, 22050)
