@@ -57,6 +57,10 @@ SPEED_SEARCH = tuple(1.02 ** step for step in range(-8, 9) if step)
 decoder tolerates +-1 % of tape-style speed change, so a 2 % grid leaves no gap."""
 SPEED_SEARCH_THRESHOLD = 0.95
 """The best speed-corrected candidate counts only from this score on (it is the best of 16)."""
+DENOISE_SECONDS = 1.0
+"""Shorter clips are not scored after noise-floor subtraction: over a few dozen frames the
+floor estimate rests on two or three frames, and the subtraction can carve a short sound
+into the mark's shape (a 0.2 s two-tone beep, unmarked, scored 0.999)."""
 SPEED_SEARCH_SECONDS = 2.0
 """Shorter clips are not searched: over fewer frames some warp of unmarked speech scores
 high by chance."""
@@ -121,8 +125,8 @@ def watermark_score(samples: np.ndarray, sample_rate: int) -> float:
 
 def _piece_score(net: Any, samples: np.ndarray, sample_rate: int) -> float:
     """The decoder's score over the loudest frames; if that is below threshold, the
-    score with the noise floor subtracted (`_denoised`), then the score after the speed
-    search; the highest of these."""
+    score with the noise floor subtracted (`_denoised`, clips of 1 s or more), then the
+    score after the speed search (2 s or more); the highest of these."""
     import torch
 
     if sample_rate != net.hp.sample_rate:
@@ -134,11 +138,12 @@ def _piece_score(net: Any, samples: np.ndarray, sample_rate: int) -> float:
         samples, dtype=np.float32)))
     frames = _loud_frames(net, magspec)
     score = _decode(net, magspec, frames)
-    if score >= THRESHOLD:
+    seconds = len(samples) / net.hp.sample_rate
+    if score >= THRESHOLD or seconds < DENOISE_SECONDS:
         return score
     denoised = _denoised(net, magspec)
     score = max(score, _decode(net, denoised, _loud_frames(net, denoised)))
-    if score >= THRESHOLD or len(samples) < SPEED_SEARCH_SECONDS * net.hp.sample_rate:
+    if score >= THRESHOLD or seconds < SPEED_SEARCH_SECONDS:
         return score
     return max(score, _speed_search_score(net, magspec, frames))
 
