@@ -24,6 +24,7 @@ import glob
 import io
 import json
 import logging
+import os
 import subprocess
 import sys
 import time
@@ -68,6 +69,7 @@ HARVARD = [
 
 Clip = tuple[np.ndarray, int]
 LOOSE = 0.5
+SECTIONS = ("robustness", "false_alarms", "cost")
 """PerTh's own cut-off, reported beside ours to show the false-alarm/robustness trade."""
 
 
@@ -213,44 +215,64 @@ def timbrel_voices(count: int) -> list[tuple[str, object]]:
 def timbrel_clips(cache: Path, voices: int, texts: int) -> list[dict]:
     """Plain and marked twins from the real render path, with synthesis and marking times.
 
-    Each text is synthesised once with `watermark=False`; the marked twin is the same
-    chunks passed through `render.watermark_chunk`, which is exactly what `synthesize`
-    does to each chunk when the mark is on (pauses between chunks stay unmarked). So
-    the twins differ by the mark alone, and its cost in time is measured directly.
+    Each text is synthesised once with `watermark=False` and cached with its chunk
+    lengths; the marked twin is made on every run (so a change to the mark is always
+    what is measured) by passing the same chunks through `render.watermark_chunk`,
+    which is exactly what `synthesize` does to each chunk when the mark is on (pauses
+    between chunks stay unmarked). So the twins differ by the mark alone, and its cost
+    in time is measured directly.
     """
     import timbrel
+
+    index_path = cache / "timbrel" / f"index_{voices}x{texts}_plain.json"
+    if index_path.is_file():
+        entries = json.loads(index_path.read_text())
+    else:
+        entries = []
+        for name, voice in timbrel_voices(voices):
+            for number in range(texts):
+                text = f"{HARVARD[number]} {HARVARD[(number + 1) % len(HARVARD)]}"
+                entry = {"voice": name, "text": text}
+                started = time.perf_counter()
+                chunks = list(timbrel.synthesize(text, voice,
+                                                 timbrel.SynthesisConfig(watermark=False)))
+                entry["plain_seconds"] = time.perf_counter() - started
+                rate = chunks[0].sample_rate
+                path = cache / "timbrel" / f"{name}_{number:03d}_plain.wav"
+                save_clip(path, (np.concatenate([c.samples for c in chunks]), rate))
+                entry["plain"] = str(path)
+                entry["chunk_lengths"] = [len(c.samples) for c in chunks]
+                entry["audio_seconds"] = sum(len(c.samples) for c in chunks) / rate
+                ref_path = cache / "timbrel" / f"{name}_reference.wav"
+                if not ref_path.is_file():
+                    save_clip(ref_path, (np.asarray(voice.reference), voice.reference_rate))
+                entry["reference"] = str(ref_path)
+                entries.append(entry)
+                log.info("timbrel clip %s %d: %.1f s", name, number, entry["audio_seconds"])
+        index_path.write_text(json.dumps(entries, indent=1))
+    for entry in entries:
+        mark_twin(entry, cache / "timbrel" / "marked")
+    return entries
+
+
+def mark_twin(entry: dict, folder: Path) -> None:
+    """Mark a cached plain clip chunk by chunk as `synthesize` does; time it."""
+    from timbrel.audio import AudioChunk
     from timbrel.render import watermark_chunk
 
-    index_path = cache / "timbrel" / f"index_{voices}x{texts}.json"
-    if index_path.is_file():
-        return json.loads(index_path.read_text())
-    entries = []
-    for name, voice in timbrel_voices(voices):
-        for number in range(texts):
-            text = f"{HARVARD[number]} {HARVARD[(number + 1) % len(HARVARD)]}"
-            entry = {"voice": name, "text": text}
-            started = time.perf_counter()
-            chunks = list(timbrel.synthesize(text, voice,
-                                             timbrel.SynthesisConfig(watermark=False)))
-            entry["plain_seconds"] = time.perf_counter() - started
-            started = time.perf_counter()
-            marked = [watermark_chunk(chunk) if np.any(chunk.samples) else chunk
-                      for chunk in chunks]  # the pauses (all zeros) are not marked
-            entry["mark_seconds"] = time.perf_counter() - started
-            rate = chunks[0].sample_rate
-            for kind, pieces in (("plain", chunks), ("marked", marked)):
-                path = cache / "timbrel" / f"{name}_{number:03d}_{kind}.wav"
-                save_clip(path, (np.concatenate([c.samples for c in pieces]), rate))
-                entry[kind] = str(path)
-            entry["audio_seconds"] = sum(len(c.samples) for c in chunks) / rate
-            ref_path = cache / "timbrel" / f"{name}_reference.wav"
-            if not ref_path.is_file():
-                save_clip(ref_path, (np.asarray(voice.reference), voice.reference_rate))
-            entry["reference"] = str(ref_path)
-            entries.append(entry)
-            log.info("timbrel clip %s %d: %.1f s", name, number, entry["audio_seconds"])
-    index_path.write_text(json.dumps(entries, indent=1))
-    return entries
+    samples, rate = load_clip(Path(entry["plain"]))
+    bounds = np.cumsum([0, *entry["chunk_lengths"]])
+    chunks = [AudioChunk(samples=samples[a:b], sample_rate=rate, text="")
+              for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
+    started = time.perf_counter()
+    marked = [watermark_chunk(chunk) if np.any(chunk.samples) else chunk
+              for chunk in chunks]  # the pauses (all zeros) are not marked
+    entry["mark_seconds"] = time.perf_counter() - started
+    path = folder / Path(entry["plain"]).name.replace("_plain", "_marked")
+    partial = path.with_name(f"{path.stem}.{os.getpid()}.partial.wav")
+    save_clip(partial, (np.concatenate([c.samples for c in marked]), rate))
+    partial.replace(path)  # whole files only, even with several runs at once (--only)
+    entry["marked"] = str(path)
 
 
 def other_tts_clips(cache: Path, per_voice: int) -> list[tuple[str, Path]]:
@@ -287,7 +309,7 @@ def other_tts_clips(cache: Path, per_voice: int) -> list[tuple[str, Path]]:
 # ---------------------------------------------------------------- measurements
 
 def robustness(carriers: dict[str, list[tuple[Clip, Clip]]], seed: int,
-               plain_every: int) -> list[dict]:
+               plain_every: int, only: tuple[str, ...] = ()) -> list[dict]:
     """Per attack and carrier: detection rate on marked clips, false marks on plain twins.
 
     Unmarked clips are the slow ones to score (every one runs the detector's speed
@@ -297,6 +319,8 @@ def robustness(carriers: dict[str, list[tuple[Clip, Clip]]], seed: int,
 
     rows = []
     for attack_name in attacks(seed):
+        if only and not attack_name.startswith(only):
+            continue
         row: dict = {"attack": attack_name}
         for carrier, pairs in carriers.items():
             attack = attacks(seed)[attack_name]  # fresh, seeded randomness per carrier
@@ -380,6 +404,16 @@ def cost(entries: list[dict], limit: int) -> dict:
 # ---------------------------------------------------------------- report
 
 def markdown(result: dict) -> str:
+    """The report; sections left out of the run (`--only`) are left out of it."""
+    lines = robustness_table(result) if "robustness" in result else []
+    if "false_alarms" in result:
+        lines += false_alarm_table(result)
+    if "cost" in result:
+        lines += cost_table(result["cost"])
+    return "\n".join(lines)
+
+
+def robustness_table(result: dict) -> list[str]:
     carriers = list(result["carriers"])
     lines = ["| attack | " + " | ".join(f"{c}: detected (min score) | at 0.5 | {c}: false marks"
                                          for c in carriers) + " |",
@@ -394,8 +428,12 @@ def markdown(result: dict) -> str:
             cells.append(f"{cell['false_marks']}/{cell['plain_clips']} "
                          f"({cell['false_marks_at_0.5']} at 0.5)")
         lines.append(f"| {row['attack']} | " + " | ".join(cells) + " |")
+    return lines + [""]
+
+
+def false_alarm_table(result: dict) -> list[str]:
     fa = result["false_alarms"]
-    lines += ["", f"False alarms: {fa['alarms']}/{fa['clips']} = {100 * fa['rate']:.2f} % "
+    lines = [f"False alarms: {fa['alarms']}/{fa['clips']} = {100 * fa['rate']:.2f} % "
               f"(highest score {fa['max_score']:.3f}, 99.9th percentile "
               f"{fa['p99_9_score']:.3f}; threshold {result['threshold']}); "
               f"at 0.5: {fa['alarms_at_0.5']}/{fa['clips']}", "",
@@ -404,8 +442,11 @@ def markdown(result: dict) -> str:
     for name, cell in fa["by_source"].items():
         lines.append(f"| {name} | {cell['clips']} | {cell['alarms']} | "
                      f"{cell['alarms_at_0.5']} | {cell['max_score']:.3f} |")
-    c = result["cost"]
-    lines += ["", f"Cost over {c['clips']} timbrel clips (marked vs unmarked twins):", "",
+    return lines + [""]
+
+
+def cost_table(c: dict) -> list[str]:
+    lines = [f"Cost over {c['clips']} timbrel clips (marked vs unmarked twins):", "",
               "| measure | unmarked | marked | cost |", "|---|---|---|---|",
               f"| speaker similarity to reference (GE2E) | {c['similarity_plain']:.4f} | "
               f"{c['similarity_marked']:.4f} | {c['similarity_cost']:+.4f} |",
@@ -417,7 +458,7 @@ def markdown(result: dict) -> str:
               f"{c['rtf_watermark_only']:.4f} |",
               f"| CPU seconds of the mark per audio second (all threads) | | | "
               f"{c['cpu_seconds_per_audio_second']:.4f} |"]
-    return "\n".join(lines)
+    return lines
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -426,6 +467,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cache", type=Path, default=RESULTS / "cache")
     parser.add_argument("--out", type=Path, default=RESULTS / "watermark")
     parser.add_argument("--seed", type=int, default=8)
+    parser.add_argument("--only", nargs="+", choices=SECTIONS, default=list(SECTIONS),
+                        help="run just these sections (written to <out>_<section>...)")
+    parser.add_argument("--attacks", nargs="+", default=[], metavar="PREFIX",
+                        help="robustness: only the attacks whose names start so")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     args.cache.mkdir(parents=True, exist_ok=True)
@@ -445,19 +490,27 @@ def main(argv: list[str] | None = None) -> int:
                            for e in entries],
         "human (Allison)": [(clip, (apply_watermark(*clip), clip[1])) for clip in longest],
     }
-    rows = robustness(carriers, args.seed, plain_every=1 if args.quick else 3)
-    others: dict[str, list[Clip]] = {"Allison prompts (human)": allison[: 60 if args.quick
-                                                                       else None]}
-    for name, path in other_tts_clips(args.cache, per_tts_voice):
-        others.setdefault(name.split("-")[0], []).append(load_clip(path))
-    others["timbrel --no-watermark"] = [pair[0] for pair in carriers["timbrel output"]]
-    alarms = false_alarms(others)
-    costs = cost(entries, 10 if args.quick else 60)
-    result = {"threshold": THRESHOLD, "quick": args.quick, "carriers": list(carriers),
-              "robustness": rows, "false_alarms": alarms, "cost": costs,
-              "wall_seconds": round(time.perf_counter() - started, 1)}
+    result: dict = {"threshold": THRESHOLD, "quick": args.quick, "carriers": list(carriers)}
+    if "robustness" in args.only:
+        result["robustness"] = robustness(carriers, args.seed,
+                                          plain_every=1 if args.quick else 3,
+                                          only=tuple(args.attacks))
+    if "false_alarms" in args.only:
+        others: dict[str, list[Clip]] = {"Allison prompts (human)":
+                                         allison[: 60 if args.quick else None]}
+        for name, path in other_tts_clips(args.cache, per_tts_voice):
+            others.setdefault(name.split("-")[0], []).append(load_clip(path))
+        others["timbrel --no-watermark"] = [pair[0] for pair in carriers["timbrel output"]]
+        result["false_alarms"] = false_alarms(others)
+    if "cost" in args.only:
+        result["cost"] = cost(entries, 10 if args.quick else 60)
+    result["wall_seconds"] = round(time.perf_counter() - started, 1)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     suffix = "_quick" if args.quick else ""
+    if set(args.only) != set(SECTIONS):
+        suffix += "_" + "_".join(section for section in SECTIONS if section in args.only)
+    if args.attacks:
+        suffix += "_" + "_".join(prefix.replace(" ", "-") for prefix in args.attacks)
     Path(f"{args.out}{suffix}.json").write_text(json.dumps(result, indent=1))
     table = markdown(result)
     Path(f"{args.out}{suffix}.md").write_text(table + "\n")

@@ -14,6 +14,10 @@ false-alarm figure there covers all of them, held-out half included).
 2. Frame selection: detection after 20 dB SNR white noise and the highest unmarked score,
    for the fraction of loudest frames the decoder averages over.
 3. Speed search: detection after tape-style 0.9x/1.1x and false alarms, with and without.
+4. Noise-floor subtraction: detection after 20 dB SNR white noise (two noise draws per
+   carrier) and the highest unmarked score (clean and with noise added), for the
+   decoder alone, and the decoder or its score after subtraction (the higher), per
+   (oversubtraction, residual floor) setting.
 
 Writes benchmarks/results/watermark_tuning.json and .md.
 """
@@ -47,6 +51,8 @@ DEV_TEXTS = [
 ]
 STRENGTHS = (1.0, 0.9, 0.8, 0.7, 0.6)
 LOUD_FRACTIONS = (1.0, 0.5, 0.3, 0.2)
+SUBTRACTIONS = ((2.0, 0.1), (2.0, 0.5), (1.5, 0.3), (3.0, 0.1), (2.0, 0.03))
+"""(oversubtraction, residual floor) pairs tried; the shipped one is noise_floor's default."""
 
 
 def dev_timbrel(cache: Path, per_voice: int) -> list[dict]:
@@ -164,6 +170,63 @@ def speed_search(carriers: list[bench.Clip], unmarked: list[bench.Clip]) -> list
     return rows
 
 
+def noise_subtraction(carriers: list[bench.Clip], unmarked: list[bench.Clip],
+                      seed: int) -> list:
+    """Decoder alone vs decoder-or-subtracted over the loudest frames (no speed search)."""
+    import torch
+
+    import timbrel.watermark as wm
+    from timbrel.noise_floor import subtract_noise_floor
+
+    rng = np.random.default_rng(seed)
+    marked = [(wm.apply_watermark(*c), c[1]) for c in carriers]
+    sets = {"noisy": [bench.white_noise(c, 20.0, rng) for c in marked for _ in range(2)],
+            "unmarked": unmarked,
+            "unmarked_noisy": [bench.white_noise(c, 20.0, rng) for c in carriers]}
+    net = wm._watermarker().perth_net
+    subband = net.decoder.subband
+    floor_db = 20 * np.log10(net.hp.stft_magnitude_min)
+    span_db = 15.0 - floor_db
+
+    def spectrum(clip: bench.Clip):
+        import librosa
+
+        samples = librosa.resample(clip[0], orig_sr=clip[1], target_sr=net.hp.sample_rate,
+                                   res_type="polyphase")
+        return net.ap.signal_to_magphase(torch.from_numpy(samples))[0]
+
+    def decoded(magspec) -> float:
+        return wm._decode(net, magspec, wm._loud_frames(net, magspec))
+
+    def subtracted(magspec, oversubtraction: float, residual_floor: float):
+        power = 10 ** ((magspec[:subband].numpy().astype(np.float64) * span_db + floor_db) / 10)
+        cleaned = subtract_noise_floor(power, oversubtraction, residual_floor)
+        out = magspec.clone()
+        out[:subband] = torch.from_numpy(((10 * np.log10(cleaned) - floor_db) / span_db)
+                                         .astype(np.float32))
+        return out
+
+    rows = []
+    with wm._torch_settings():
+        spectra = {name: [spectrum(c) for c in clips] for name, clips in sets.items()}
+        plain = {name: np.array([decoded(m) for m in specs]) for name, specs in spectra.items()}
+        settings: list[tuple[float, float] | None] = [None, *SUBTRACTIONS]
+        for setting in settings:
+            scores = plain if setting is None else {
+                name: np.maximum(plain[name], [decoded(subtracted(m, *setting)) for m in specs])
+                for name, specs in spectra.items()}
+            row = {"subtraction": "off" if setting is None else f"{setting[0]}x, floor "
+                   f"{setting[1]}", "noisy_clips": len(scores["noisy"]),
+                   "noise_detected": rate(list(scores["noisy"]), wm.THRESHOLD),
+                   "unmarked": len(scores["unmarked"]),
+                   "false_alarms": int(np.sum(scores["unmarked"] >= wm.THRESHOLD)),
+                   "max_unmarked": float(scores["unmarked"].max()),
+                   "max_unmarked_noisy": float(scores["unmarked_noisy"].max())}
+            rows.append(row)
+            print(json.dumps(row), flush=True)
+    return rows
+
+
 def markdown(result: dict) -> str:
     names = [k for k in result["strength"][0] if k not in ("strength", "similarity_cost",
                                                             "clips")]
@@ -190,6 +253,14 @@ def markdown(result: dict) -> str:
         lines.append(f"| {row['search']} | {100 * row['tape_detected']:.1f} % | "
                      f"{row['false_alarms']}/{row['unmarked']} | {row['max_unmarked']:.3f} | "
                      f"{row['cpu_seconds_per_unmarked_audio_second']:.3f} |")
+    lines += ["", "Noise-floor subtraction (dev set, decoder over the loudest frames, no speed "
+              "search): white noise 20 dB SNR", "",
+              "| subtraction | detected | false alarms (clean) | highest unmarked | "
+              "highest unmarked + noise |", "|---|---|---|---|---|"]
+    for row in result["noise"]:
+        lines.append(f"| {row['subtraction']} | {100 * row['noise_detected']:.1f} % of "
+                     f"{row['noisy_clips']} | {row['false_alarms']}/{row['unmarked']} | "
+                     f"{row['max_unmarked']:.3f} | {row['max_unmarked_noisy']:.3f} |")
     return "\n".join(lines)
 
 
@@ -198,6 +269,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--cache", type=Path, default=bench.RESULTS / "cache")
     parser.add_argument("--seed", type=int, default=18)
+    parser.add_argument("--only", choices=("noise",), help="run just this section")
     args = parser.parse_args(argv)
     clips = [bench.read_allison(p) for p in bench.allison_paths()]
     order = sorted(range(len(clips)), key=lambda i: -len(clips[i][0]))
@@ -205,11 +277,19 @@ def main(argv: list[str] | None = None) -> int:
     unmarked = clips[::8 if args.quick else 2]
     timbrel_clips = dev_timbrel(args.cache, 3 if args.quick else 12)
     timbrel_plain = [bench.load_clip(Path(e["plain"])) for e in timbrel_clips]
+    suffix = "_quick" if args.quick else ""
+    if args.only == "noise":
+        rows = noise_subtraction(carriers + timbrel_plain, unmarked[::2] + timbrel_plain,
+                                 args.seed)
+        Path(f"{bench.RESULTS}/watermark_tuning_noise{suffix}.json").write_text(
+            json.dumps(rows, indent=1))
+        return 0
     result = {"dev_carriers": len(carriers) + len(timbrel_plain), "dev_unmarked": len(unmarked),
               "strength": strength_curve(timbrel_clips, carriers, args.seed),
               "frames": frame_selection(carriers + timbrel_plain, unmarked, args.seed),
-              "speed": speed_search(carriers + timbrel_plain, unmarked)}
-    suffix = "_quick" if args.quick else ""
+              "speed": speed_search(carriers + timbrel_plain, unmarked),
+              "noise": noise_subtraction(carriers + timbrel_plain, unmarked[::2] + timbrel_plain,
+                                         args.seed)}
     out = bench.RESULTS / f"watermark_tuning{suffix}"
     Path(f"{out}.json").write_text(json.dumps(result, indent=1))
     table = markdown(result)

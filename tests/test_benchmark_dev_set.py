@@ -28,3 +28,9 @@ def test_dev_allison_prompts_are_not_reported_prompts():
     for _, reference, held_out in targets.DEV_ALLISON:
         assert not reported & (set(reference) | set(held_out))
         assert not set(reference) & set(held_out)
+
+
+def test_watermark_dev_texts_are_not_reported_texts():
+    import watermark_tuning
+
+    assert not set(watermark_tuning.DEV_TEXTS) & set(watermark_tuning.bench.HARVARD)
