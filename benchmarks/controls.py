@@ -144,10 +144,7 @@ def emotion_section(all_voices, sentences_train, sentences_test, report) -> None
     print(f"\n## Emotion classifier (LDA on prosodic features, held-out sentences)\n\n"
           f"8-way accuracy {accuracy:.1%} (chance 12.5 %); "
           f"{len(set(GROUPS.values()))} groups {grouped:.1%}\n")
-    print("| true \\ predicted | " + " | ".join(e[:5] for e in EMOTIONS) + " |")
-    print("|---" * (len(EMOTIONS) + 1) + "|")
-    for emotion, line in zip(EMOTIONS, matrix, strict=True):
-        print(f"| {emotion} | " + " | ".join(str(v) for v in line) + " |")
+    print_confusion(matrix.tolist(), "true \\ predicted")
 
     print("\n## Emotion read from a clip (clip = preset rendering at intensity 1.5)\n")
     print("| clip rendered as | vector read | dominant | group matches |")
@@ -205,6 +202,14 @@ def duration_section(voice, count, report) -> None:
 
 
 SPEEDS = (1.0, 0.5, 0.75, 1.25, 2.0)
+
+
+def print_confusion(matrix: list[list[int]], corner: str) -> None:
+    """A markdown confusion table, rows true and columns read, in EMOTIONS order."""
+    print(f"| {corner} | " + " | ".join(e[:5] for e in EMOTIONS) + " |")
+    print("|---" * (len(EMOTIONS) + 1) + "|")
+    for emotion, line in zip(EMOTIONS, matrix, strict=True):
+        print(f"| {emotion} | " + " | ".join(str(v) for v in line) + " |")
 
 
 def speed_section(voice, sentences, report, speeds=SPEEDS) -> None:

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
+from controls import print_confusion
 from emotion_clips import (
     CACHE,
     DEV_VOICES,
@@ -128,10 +129,7 @@ def evaluate(report: dict) -> None:
     print(f"\n## Held-out renderings: {len(engine)} clips ({len(HELD_OUT_VOICES)} voices x "
           f"6 sentences x 8 presets, intensity 1)\n\n8-way {accuracy:.1%} (chance 12.5 %), "
           f"6 groups {grouped:.1%} (chance by majority 25 %)\n")
-    print("| true \\ read | " + " | ".join(e[:5] for e in EMOTIONS) + " |")
-    print("|---" * (len(EMOTIONS) + 1) + "|")
-    for emotion, line in zip(EMOTIONS, matrix, strict=True):
-        print(f"| {emotion} | " + " | ".join(str(v) for v in line) + " |")
+    print_confusion(matrix, "true \\ read")
     per_voice = {}
     print("\n| voice | 8-way | groups |\n|---|---|---|")
     for voice in HELD_OUT_VOICES:

@@ -40,22 +40,14 @@ sys.path.insert(0, str(HERE))
 
 import targets  # noqa: E402
 from timbrel.audio import resample  # noqa: E402
+from timbrel.engines.builtin.source_profile import PROFILE_SENTENCES  # noqa: E402
 from timbrel.metrics import cosine, word_error_rate  # noqa: E402
 from timbrel.recognizer import transcribe_clip  # noqa: E402
 from timbrel.speaker_encoder import ge2e_embedding  # noqa: E402
 
 RATE = 22050
 SHIFT = 4.0
-JOE_SENTENCES = (
-    "The birch canoe slid on the smooth planks.",
-    "Glue the sheet to the dark blue background.",
-    "It's easy to tell the depth of a well.",
-    "These days a chicken leg is a rare dish.",
-    "Rice is often served in round bowls.",
-    "The juice of lemons makes fine punch.",
-    "The box was thrown beside the parked truck.",
-    "Four hours of steady work faced us.",
-)
+JOE_SENTENCES = (*PROFILE_SENTENCES[:7], "Four hours of steady work faced us.")
 ALLISON_PROMPTS = ("tt-weasels", "pls-hold-while-try", "please-try-call-later",
                    "unidentified-no-callback", "vm-mailboxfull", "priv-introsaved",
                    "demo-congrats", "vm-intro")

@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from ..engines.builtin.profile_cache import cache_dir
+from ..engines.builtin.source_profile import PROFILE_SENTENCES
 from .vits_model import SEED
 
 log = logging.getLogger(__name__)
@@ -25,17 +26,7 @@ log = logging.getLogger(__name__)
 WARMUP_VERSION = 1
 WARMUP_STEPS = 120
 # Phonetically varied sentences (Harvard lists) joe reads for the warm-up.
-WARMUP_TEXTS = (
-    "The birch canoe slid on the smooth planks.",
-    "Glue the sheet to the dark blue background.",
-    "It's easy to tell the depth of a well.",
-    "These days a chicken leg is a rare dish.",
-    "Rice is often served in round bowls.",
-    "The juice of lemons makes fine punch.",
-    "The box was thrown beside the parked truck.",
-    "The hogs were fed chopped corn and garbage.",
-    "Four hours of steady work faced us.",
-    "A large size in stockings is hard to sell.",
+WARMUP_TEXTS = PROFILE_SENTENCES[:10] + (  # the source profile's first ten, then more
     "The ship was torn apart on the sharp reef.",
     "Sickness kept him home the third week.",
     "The wide road shimmered in the hot sun.",
