@@ -35,6 +35,6 @@ def test_adapt_needs_audio_or_quick(human_reference, lib, capsys):
                  "--consent", "test", *lib]) == 0
     capsys.readouterr()
     assert main(["voice", "adapt", "bob", *lib]) == ExitCode.BAD_INPUT
-    assert "--quick" in capsys.readouterr().out
+    assert "--quick" in capsys.readouterr().err  # errors go to stderr
     assert main(["voice", "adapt", "bob", "--quick", "--steps", "0", *lib]) == ExitCode.BAD_INPUT
     assert main(["voice", "adapt", "nobody", "--quick", *lib]) != 0

@@ -23,6 +23,9 @@ WINDOW_FRAMES = 3000  # the encoder's full 30 s window
 CLIP_PADDING_FRAMES = 300  # silence after a short clip: without it the decoder may not stop
 TOKENS_PER_SECOND = 6.0  # budget for a clip (English read speech is about 3-4 tokens/s)
 MAX_COMPRESSION_RATIO = 2.4  # Whisper's own test for a repetition loop
+# Whisper retries a failed greedy decode by sampling at higher temperatures; the sampler
+# is re-seeded before every call so one clip always gets the same transcript.
+SAMPLING_SEED = 0
 _LOCK = threading.Lock()
 
 
@@ -43,6 +46,12 @@ def _model():
                         compute_type="int8", cpu_threads=2)
 
 
+def _seed_sampler() -> None:
+    import ctranslate2
+
+    ctranslate2.set_random_seed(SAMPLING_SEED)
+
+
 def _english_only(language: str) -> None:
     if language != "en":
         raise RecognizerError(
@@ -55,6 +64,7 @@ def transcribe(samples: np.ndarray, sample_rate: int, language: str = "en") -> s
     _english_only(language)
     audio = resample(np.asarray(samples, np.float32), sample_rate, RECOGNIZER_RATE)
     with _LOCK:
+        _seed_sampler()
         segments, _ = _model().transcribe(audio, language="en", beam_size=1,
                                           condition_on_previous_text=False,
                                           vad_filter=False, without_timestamps=True)

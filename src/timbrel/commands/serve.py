@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import sys
 import threading
 import time
 import webbrowser
@@ -64,7 +65,7 @@ def run_serve(args: argparse.Namespace) -> int:
         from ..server import ServerLimits, create_app
     except ImportError as error:
         print(f"error: the server needs extra packages ({error.name}): "
-              "pip install 'timbrel[server]'")
+              "pip install 'timbrel[server]'", file=sys.stderr)
         return 1
     api_key = args.api_key or os.environ.get("TIMBREL_API_KEY") or None
     if args.host not in LOOPBACK and not api_key:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import sys
 
 from ..enrollment import enroll
 from .common import add_library_flag, library
@@ -71,7 +72,7 @@ def run_add(args: argparse.Namespace) -> int:
     voices = library(args)
     voices.check_name(args.name)
     if args.name in voices and not args.force:
-        print(f"error: a voice named '{args.name}' already exists (use --force)")
+        print(f"error: a voice named '{args.name}' already exists (use --force)", file=sys.stderr)
         return 3
     if not args.consent.strip():
         log.warning("no consent note given: record who agreed to this voice being cloned "
@@ -87,7 +88,7 @@ def run_add(args: argparse.Namespace) -> int:
     print(f"added voice '{args.name}' ({voice.reference_seconds:.1f} s reference) -> {path}")
     print(f"transcript: {voice.transcript or '(none)'}")
     for warning in voice.reference_info.get("warnings", []):
-        print(f"warning: {warning}")
+        print(f"warning: {warning}", file=sys.stderr)
     return 0
 
 
@@ -127,13 +128,13 @@ def run_adapt(args: argparse.Namespace) -> int:
     voice = voices.get(args.name)
     if not args.audio and not args.quick:
         print("error: give recordings of the speaker to adapt on, or --quick to use the "
-              "voice's own reference clip")
+              "voice's own reference clip", file=sys.stderr)
         return 3
     if args.steps is not None and args.steps < 1:
-        print("error: --steps must be at least 1")
+        print("error: --steps must be at least 1", file=sys.stderr)
         return 3
     if args.minutes_budget is not None and args.minutes_budget <= 0:
-        print("error: --minutes-budget must be positive")
+        print("error: --minutes-budget must be positive", file=sys.stderr)
         return 3
     clips, transcripts = [], []
     if args.quick:
@@ -143,7 +144,7 @@ def run_adapt(args: argparse.Namespace) -> int:
         try:
             clips.append(load_audio(path))
         except (OSError, ValueError) as error:
-            print(f"error: cannot read {path}: {error}")
+            print(f"error: cannot read {path}: {error}", file=sys.stderr)
             return 3
         transcripts.append(None)
     steps = args.steps or (150 if args.quick and not args.audio else 300)
@@ -159,7 +160,7 @@ def run_adapt(args: argparse.Namespace) -> int:
         adapted, report = adapt_voice(voice, clips, transcripts, config, args.conversion,
                                       progress, warmup_steps=args.warmup_steps)
     except ValueError as error:
-        print(f"error: {error}")
+        print(f"error: {error}", file=sys.stderr)
         return 3
     path = voices.add(args.name, adapted, overwrite=True)
     mel = report.training.mel_loss

@@ -4,11 +4,13 @@ spectrum correction.
 The method kept intelligibility in the project's feasibility study
 (shared/research/cloning-feasibility.md): Praat autocorrelation pitch (WORLD's own
 trackers mis-track the Piper voice), log-F0 mapped by median and spread (MAD, robust to
-Praat's octave errors), a frequency warp by the ratio of the speakers' mean formants,
-then the smoothed difference of their long-term spectra (measured on WORLD CheapTrick
-envelopes). Rendering uses PSOLA (Praat "Change gender") plus a zero-phase STFT filter
-rather than WORLD resynthesis: on held-out dev sentences it kept similarity, lowered WER
-and cost a third of the CPU time.
+Praat's octave errors; PSOLA applies the spread ratio as Praat's range factor, which
+scales deviations from the median in Hz — for speech's deviations of a few semitones
+nearly the same as scaling them in log-F0), a frequency warp by the ratio of the
+speakers' mean formants, then the smoothed difference of their long-term spectra
+(measured on WORLD CheapTrick envelopes). Rendering uses PSOLA (Praat "Change gender")
+plus a zero-phase STFT filter rather than WORLD resynthesis: on held-out dev sentences it
+kept similarity, lowered WER and cost a third of the CPU time.
 """
 
 from __future__ import annotations
