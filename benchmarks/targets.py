@@ -492,6 +492,24 @@ DEV_HELD_OUT_TEXTS = (
     "The dune rose from the edge of the water.",
     "Hoist the load to your left shoulder.",
     "Take the winding path to reach the lake.",
+    # Sixteen more (Harvard lists 8-10), so a one-point WER change on the dev set is
+    # more than its noise.
+    "A yacht slid around the point into the bay.",
+    "The two met while playing on the sand.",
+    "The ink stain dried on the finished page.",
+    "The walled town was seized without a fight.",
+    "A tame squirrel makes a nice pet.",
+    "The heart beat strongly and with firm strokes.",
+    "The pearl was worn in a thin silver ring.",
+    "The fruit peel was cut in thick slices.",
+    "See the cat glaring at the scared mouse.",
+    "The hat brim was wide and too droopy.",
+    "The lawyer tried to lose his case.",
+    "The grass curled around the fence post.",
+    "Cut the pie into large parts.",
+    "Men strive but seldom get rich.",
+    "Always close the barn door tight.",
+    "He lay prone and hardly moved a limb.",
 )
 DEV_SYNTHETIC_VOICES = (
     SyntheticVoice("dev-espeak-m1", "m", "espeak-ng", "en-us+m1", "espeak-ng en-us+m1"),
