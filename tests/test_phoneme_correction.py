@@ -67,11 +67,42 @@ def test_unknown_phonemes_fall_back_to_class_then_global():
     table = dict(zip(corrections.labels, corrections.gains_db, strict=True))
     frames = np.asarray(["a", "e", "z", "sil", "q"], dtype=object)
     gains = corrections.gain_matrix(frames, smooth_frames=1)
-    assert np.allclose(gains[:, 0], table["a"])
+    assert np.allclose(gains[:, 0], table["a@1"])  # a one-frame 'a' is its middle state
     assert np.allclose(gains[:, 1], table["#vowel"])  # 'e' unseen: its class
     assert np.allclose(gains[:, 2], table["#fricative"])
     assert np.allclose(gains[:, 3], table[pc.GLOBAL])  # silence: the global match
     assert np.allclose(gains[:, 4], table[pc.GLOBAL])  # no class either
+
+
+def test_states_split_each_run_by_position():
+    labels = np.asarray(["sil", "a", "a", "a", "a", "a", "a", "s", "sil"], dtype=object)
+    assert list(pc.with_states(labels, 3)) == [
+        "sil", "a@0", "a@0", "a@1", "a@1", "a@2", "a@2", "s@1", "sil"]
+    assert list(pc.with_states(labels, 1)) == list(labels)
+
+
+def test_onset_and_offset_get_their_own_corrections():
+    reading, labels = reading_and_labels()
+    reference = reading.copy()
+    for start in range(0, len(reading), SEGMENT):  # boost only the first third of each 'a'
+        if labels[start] == "a":
+            third = SEGMENT // 3
+            piece = np.fft.rfft(reading[start:start + third])
+            freqs = np.fft.rfftfreq(third, 1 / RATE)
+            piece[freqs > 1500] *= 10 ** (9 / 20)
+            reference[start:start + third] = np.fft.irfft(piece, third)
+    corrections = pc.corrections_from_reading(reading, labels, reference, RATE, 1.0, RATE / 2)
+    table = dict(zip(corrections.labels, corrections.gains_db, strict=True))
+    onset = band_level(table["a@0"], 2000, 3000) - band_level(table["a@0"], 300, 1000)
+    offset = band_level(table["a@2"], 2000, 3000) - band_level(table["a@2"], 300, 1000)
+    assert onset > offset + 2.0
+
+
+def test_voices_without_states_still_map_phonemes():
+    corrections = pc.PhonemeCorrections(labels=(pc.GLOBAL, "#vowel", "a"),
+                                        gains_db=np.arange(3.0)[:, None] * np.ones((3, 4)))
+    gains = corrections.gain_matrix(np.asarray(["a", "a", "e"], dtype=object), smooth_frames=1)
+    assert list(gains[0]) == [2.0, 2.0, 1.0]
 
 
 def test_corrections_stay_inside_the_reference_band():
