@@ -33,6 +33,10 @@ LIMIT_DB = 15.0
 # (9.4-9.9 %): averaged over many frames of one phoneme the harmonics wash out anyway, and
 # finer detail keeps the speaker's formant shapes.
 CORRECTION_OCTAVES = 1 / 16
+# ... but never narrower (standard deviation) than this share of the reference's median F0:
+# a reference's spectra are sampled at its harmonics, and with few frames per phoneme the
+# harmonic ripple (every F0 Hz) would otherwise be copied into the correction.
+HARMONIC_SMOOTHING = 0.0
 ACTIVE_DB = 35.0
 GLOBAL = "#global"
 # Tried on the dev set (benchmarks/cloning.py --dev), kept off: smoothing the power
@@ -173,17 +177,18 @@ def match_weights(distance: np.ndarray) -> np.ndarray:
 
 def corrections_from_reading(reading: np.ndarray, reading_labels: np.ndarray,
                              reference: np.ndarray, sample_rate: int, warp_ratio: float,
-                             bandwidth_hz: float) -> PhonemeCorrections:
+                             bandwidth_hz: float, f0_hz: float = 0.0) -> PhonemeCorrections:
     """Per-phoneme corrections from Piper's reading of the reference transcript."""
     log_reading = log_spectrogram(reading, sample_rate, ENVELOPE_HZ)
     labels = frame_labels(reading_labels, HOP, len(log_reading))
     return corrections_from_frames(log_reading, labels, mfcc_frames(reading, sample_rate),
-                                   reference, sample_rate, warp_ratio, bandwidth_hz)
+                                   reference, sample_rate, warp_ratio, bandwidth_hz, f0_hz)
 
 
 def corrections_from_frames(log_reading: np.ndarray, reading_labels: np.ndarray,
                             reading_mfcc: np.ndarray, reference: np.ndarray, sample_rate: int,
-                            warp_ratio: float, bandwidth_hz: float) -> PhonemeCorrections:
+                            warp_ratio: float, bandwidth_hz: float, f0_hz: float = 0.0
+                            ) -> PhonemeCorrections:
     """Per-phoneme corrections from frames of the source voice saying the transcript:
     their log spectra [frames, bins], phoneme labels and normalised MFCCs [19, frames]
     (a real reading, or a template built from the source's phoneme table)."""
@@ -234,6 +239,7 @@ def corrections_from_frames(log_reading: np.ndarray, reading_labels: np.ndarray,
     mask = in_band(freqs, edge) if conversion.IN_BAND_SMOOTHING else None
     names = tuple(table)
     stacked = np.stack([table[n] for n in names]) - offset
-    smoothed = smooth_log_frequency(stacked, freqs, CORRECTION_OCTAVES, mask=mask)
+    smoothed = smooth_log_frequency(stacked, freqs, CORRECTION_OCTAVES, mask=mask,
+                                    floor_hz=HARMONIC_SMOOTHING * f0_hz)
     gains = np.clip(smoothed * fade, -LIMIT_DB, LIMIT_DB)
     return PhonemeCorrections(labels=names, gains_db=gains.astype(np.float32))
