@@ -22,6 +22,7 @@ from .conversion import (
     convert,
     speaker_profile,
 )
+from .fast_timing import class_exponents, compressed_frames
 from .mandarin_voice import MandarinVoice
 from .mixing import join_parts, part_gap
 from .phoneme_correction import (
@@ -31,18 +32,23 @@ from .phoneme_correction import (
     corrections_from_reading,
 )
 from .phoneme_table import PhonemeTable, load_phoneme_table, read_aligned
-from .phonemes import frame_labels, sample_labels
+from .phonemes import frame_labels, id_labels, sample_labels
 from .piper_model import PiperModel, PiperScales
 from .reading import Part, Sentence, lexicon_for, read
 from .source_profile import load_source_profile
 
 log = logging.getLogger(__name__)
 
-# Below this length ratio (about 1.5x speed) Piper's own timing garbles speech (every
-# phoneme is cut to one or two frames); faster speech is made by PSOLA re-timing instead.
-# (PSOLA for every speed-up measured better on a dev set — 3 dev voices x 10 long-form
-# sentences, 2x: 34.3 vs 44.8 % WER — but worse on controls.py's held-out sentences, 44.7
-# vs 36.1 %: no reliable gain, not kept.)
+# Faster speech: Piper lays it out from its own predicted durations with the pause time
+# cut first (fast_timing: pauses shrink toward one frame, speech ids keep theirs), down to
+# FASTEST_TIMED_RATIO; PSOLA re-times the rest evenly. Dev set (benchmarks/speed_dev.py,
+# 3 voices x 24 sentences), speed 2.0: 29.4 % WER, against 33.4 % for the length scale
+# below and 29.9 % for PSOLA alone; base (1.0) 11.8 %.
+UNEVEN_SPEEDUP = True
+FASTEST_TIMED_RATIO = 0.0
+# Slower speech (and faster with UNEVEN_SPEEDUP off): Piper's length scale, which below
+# FASTEST_PIPER_RATIO (about 1.5x speed) garbles speech (every phoneme is cut to one or
+# two frames); PSOLA makes the rest.
 FASTEST_PIPER_RATIO = 0.68
 # Enrollment pairs the reference with a template of joe laid out from his phoneme table
 # (about 0.08 s) rather than with Piper reading the transcript aloud (about 0.5 s more).
@@ -198,11 +204,11 @@ class BuiltinEngine(Engine):
                     source, part_params = self.mandarin.source, self._mandarin_params(voice)
                 else:
                     position = [index, number] if number else [index]
-                    spoken = max(wanted, FASTEST_PIPER_RATIO)
-                    audio, labels = self._piper(model, part, config, spoken, position)
+                    audio, labels, planned = self._piper(model, part, config, wanted,
+                                                         position)
                     source, part_params = english_source, params
-                    if target_samples is None and spoken != wanted:  # the rest by PSOLA
-                        target_samples = int(round(len(audio) * wanted / spoken))
+                    if target_samples is None:  # the rest of a speed change by PSOLA
+                        target_samples = planned
                     if corrections is not None and labels is not None:
                         frames = frame_labels(labels, HOP, len(audio) // HOP + 1)
                         frame_gains = corrections.gain_matrix(frames)
@@ -218,21 +224,46 @@ class BuiltinEngine(Engine):
                              text=" ".join(part.text for part in sentence))
 
     def _piper(self, model: PiperModel, part: Part, config: SynthesisConfig, wanted: float,
-               position: list[int]) -> tuple[np.ndarray, np.ndarray | None]:
-        """Piper joe speaks one English part, its noise seeded by seed, position and text;
-        returns the audio and each sample's phoneme label (None if they do not line up)."""
+               position: list[int]) -> tuple[np.ndarray, np.ndarray | None, int | None]:
+        """Piper joe speaks one English part `wanted` times its natural length, as far as
+        its own timing goes (FASTEST_PIPER_RATIO), its noise seeded by seed, position and
+        text. Returns the audio, each sample's phoneme label (None if they do not line up)
+        and the length PSOLA must still bring it to (None when it is already right).
+
+        Faster speech is laid out phoneme by phoneme from the duration predictor's own
+        lengths (`fast_timing`: pause time goes first); slower speech, or with
+        UNEVEN_SPEEDUP off, by Piper's length scale."""
+        uneven = UNEVEN_SPEEDUP and wanted < 1.0
+        spoken = max(wanted, FASTEST_TIMED_RATIO if uneven else FASTEST_PIPER_RATIO)
         scales = PiperScales(noise=float(config.noise_scale),
-                             length=self.source.length_scale_for(wanted),
+                             length=1.0 if uneven else self.source.length_scale_for(spoken),
                              noise_w=float(config.noise_w))
         key = zlib.crc32(part.text.encode())
         rng = np.random.default_rng([int(config.seed), *position, key])
         phonemes = list(part.symbols)
-        audio, widths = model.synthesize_aligned(model.phoneme_ids(phonemes), scales, rng)
+        ids = model.phoneme_ids(phonemes)
+        if uneven:
+            try:
+                exponents = class_exponents(id_labels(phonemes, len(ids)))
+            except ValueError:  # ids and phonemes do not line up: compress evenly
+                exponents = np.ones(len(ids))
+            natural: list[int] = []
+
+            def frames_for(durations: np.ndarray) -> np.ndarray:
+                natural.append(int(np.ceil(durations).sum()))
+                return compressed_frames(durations, exponents, int(round(natural[0] * spoken)))
+
+            audio, widths = model.synthesize_timed(ids, scales, rng, frames_for)
+            planned = int(round(natural[0] * int(model.voice.config.hop_length) * wanted))
+        else:
+            audio, widths = model.synthesize_aligned(ids, scales, rng)
+            planned = int(round(len(audio) * wanted / spoken))
+        planned_or_none = None if planned == len(audio) else planned
         try:
-            return audio, sample_labels(phonemes, widths)
+            return audio, sample_labels(phonemes, widths), planned_or_none
         except ValueError as error:
             log.debug("no phoneme labels for %r: %s", part.text, error)
-            return audio, None
+            return audio, None, planned_or_none
 
     def _mandarin_params(self, voice: Voice) -> ConversionParams:
         try:
