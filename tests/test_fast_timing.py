@@ -6,6 +6,8 @@ import numpy as np
 import pytest
 
 import timbrel
+from timbrel.engines.builtin import engine as builtin_engine
+from timbrel.engines.builtin import fast_timing
 from timbrel.engines.builtin.fast_timing import (
     SPEECH_CLASS_EXPONENTS,
     class_exponents,
@@ -28,9 +30,11 @@ def test_total_is_exact_and_every_spoken_id_keeps_a_frame():
         assert np.all(np.delete(frames, [3, 17]) >= 1)
 
 
-def test_engine_table_shrinks_pauses_only():
-    labels = [SILENCE, "a", "s", "t", "m", "l"]
-    assert list(class_exponents(labels)) == [1.0, 0, 0, 0, 0, 0]
+def test_default_table_shrinks_pauses_only_and_edges_can_be_kept(monkeypatch):
+    labels = [SILENCE, "a", SILENCE, "t", "m", SILENCE]
+    assert list(class_exponents(labels)) == [1.0, 0, 1.0, 0, 0, 1.0]
+    monkeypatch.setattr(fast_timing, "KEEP_EDGES", True)
+    assert list(class_exponents(labels)) == [0, 0, 1.0, 0, 0, 0]
 
 
 def test_speech_class_table_shrinks_pauses_and_vowels_more_than_stops():
@@ -98,7 +102,9 @@ def test_classes_with_exponent_zero_keep_their_length_when_the_rest_runs_out():
     assert list(frames) == [1, 3, 1, 2, 1]  # as short as the pauses go, speech as it was
 
 
-def test_engine_speed_up_is_exact_and_seeded(voice):
+@pytest.mark.parametrize("uneven", [False, True])
+def test_engine_speed_up_is_exact_and_seeded(voice, monkeypatch, uneven):
+    monkeypatch.setattr(builtin_engine, "UNEVEN_SPEEDUP", uneven)
     text = "Four hours of steady work faced us, and then we rested."
 
     def speak(speed: float, seed: int = 0) -> np.ndarray:

@@ -39,17 +39,18 @@ from .source_profile import load_source_profile
 
 log = logging.getLogger(__name__)
 
-# Faster speech: Piper lays it out from its own predicted durations with the pause time
-# cut first (fast_timing: pauses shrink toward one frame, speech ids keep theirs), down to
-# FASTEST_TIMED_RATIO; PSOLA re-times the rest evenly. Dev set (benchmarks/speed_dev.py,
-# 3 voices x 24 sentences), speed 2.0: 29.4 % WER, against 33.4 % for the length scale
-# below and 29.9 % for PSOLA alone; base (1.0) 11.8 %.
-UNEVEN_SPEEDUP = True
-FASTEST_TIMED_RATIO = 0.0
-# Slower speech (and faster with UNEVEN_SPEEDUP off): Piper's length scale, which below
-# FASTEST_PIPER_RATIO (about 1.5x speed) garbles speech (every phoneme is cut to one or
-# two frames); PSOLA makes the rest.
-FASTEST_PIPER_RATIO = 0.68
+# Faster speech is made by PSOLA re-timing Piper's natural-length reading evenly. Dev set
+# (benchmarks/speed_dev.py: 3 voices x 24 sentences, Whisper seeded), WER at 2.0x / 1.25x:
+# PSOLA alone 29.9 / 12.1 %; Piper's length scale down to 0.68 (before) 33.4 / 11.8 %;
+# Piper cutting pause time first from its own predicted durations (UNEVEN_SPEEDUP,
+# fast_timing), PSOLA for the rest: 29.4 / 16.2 %, 35.3 / 16.7 % keeping the edges' silence;
+# speech classes shrunk in frames too 42.2 % (base at 1.0: 11.8 %). The uneven layout
+# stays available, off, for that benchmark.
+UNEVEN_SPEEDUP = False
+FASTEST_TIMED_RATIO = 0.0  # with UNEVEN_SPEEDUP: Piper's own share of a speed-up
+# Piper's length scale is used for slower speech and down to this ratio (1.0: never for
+# faster speech; below about 0.68 it garbles, every phoneme cut to one or two frames).
+FASTEST_PIPER_RATIO = 1.0
 # Enrollment pairs the reference with a template of joe laid out from his phoneme table
 # (about 0.08 s) rather than with Piper reading the transcript aloud (about 0.5 s more).
 TEMPLATE_READING = True
@@ -230,9 +231,10 @@ class BuiltinEngine(Engine):
         text. Returns the audio, each sample's phoneme label (None if they do not line up)
         and the length PSOLA must still bring it to (None when it is already right).
 
-        Faster speech is laid out phoneme by phoneme from the duration predictor's own
-        lengths (`fast_timing`: pause time goes first); slower speech, or with
-        UNEVEN_SPEEDUP off, by Piper's length scale."""
+        Piper's length scale times it down to FASTEST_PIPER_RATIO (by default slower
+        speech only: faster speech is read at natural length, PSOLA re-times it). With
+        UNEVEN_SPEEDUP (off, measured no better) faster speech is laid out phoneme by
+        phoneme from the duration predictor's own lengths (`fast_timing`)."""
         uneven = UNEVEN_SPEEDUP and wanted < 1.0
         spoken = max(wanted, FASTEST_TIMED_RATIO if uneven else FASTEST_PIPER_RATIO)
         scales = PiperScales(noise=float(config.noise_scale),

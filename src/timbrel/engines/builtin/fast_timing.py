@@ -9,12 +9,14 @@ the same factor and rounds each up to whole frames.
 `compressed_frames` takes the duration predictor's own per-id lengths (frames, before
 rounding) and shrinks each by a common factor raised to its class's exponent (a larger
 exponent compresses harder, 0 not at all), the factor searched so the utterance lands on
-the requested number of frames. The engine's table (`EXPONENTS`) lets only pauses shrink:
-Piper's ids last 1-3 frames of 11.6 ms, so any speech id compressed in frames is soon cut
-to a single frame. Measured on the dev set (`benchmarks/speed_dev.py`, 3 voices x 24
-sentences, speed 2.0): shrinking speech classes in frames too, MACH1-style (pauses 1.6,
-vowels 1.15 ... stops 0.6), 42.2 % WER all the way down and 30.8 % down to 0.68 with PSOLA
-below; pauses only, PSOLA for the rest, 29.4 %; Piper's length scale to 0.68, 33.4 %.
+the requested number of frames. Piper's ids last 1-3 frames of 11.6 ms, so a speech id
+compressed in frames is soon cut to a single frame; `EXPONENTS` lets only pauses shrink.
+
+Measured (`benchmarks/speed_dev.py`, 3 voices x 24 dev sentences, WER at 2.0x / 1.25x):
+pauses first, PSOLA for the rest, 29.4 / 16.2 %; the same keeping the silence before and
+after the speech, 35.3 / 16.7 %; speech classes too, MACH1-style (`SPEECH_CLASS_EXPONENTS`),
+42.2 % at 2.0x; PSOLA alone 29.9 / 12.1 %. Not better than PSOLA alone, so the engine
+leaves this off (`engine.UNEVEN_SPEEDUP`); it stays for that benchmark.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from .phonemes import SILENCE, phoneme_class
 
 # How hard each class is compressed: new length = length x factor ** exponent (absent: 0).
 EXPONENTS: dict[str, float] = {SILENCE: 1.0}
+KEEP_EDGES = False  # True: leading and trailing silence keep their length
 # The MACH1-style table measured above (speech classes too), for benchmarks/speed_dev.py.
 SPEECH_CLASS_EXPONENTS: dict[str, float] = {
     SILENCE: 1.6, "#vowel": 1.15, "#approximant": 1.0, "#nasal": 0.9, "#fricative": 0.7,
@@ -34,10 +37,17 @@ SPEECH_CLASS_EXPONENTS: dict[str, float] = {
 
 def class_exponents(id_labels: list[str] | np.ndarray,
                     exponents: dict[str, float] | None = None) -> np.ndarray:
-    """The compression exponent of every phoneme id from its label (see `EXPONENTS`)."""
+    """The compression exponent of every phoneme id from its label (see `EXPONENTS`);
+    with KEEP_EDGES the silence before the first and after the last phoneme is kept."""
     table = EXPONENTS if exponents is None else exponents
-    return np.asarray([table.get(SILENCE if label == SILENCE else phoneme_class(label), 0.0)
-                       for label in id_labels], dtype=float)
+    values = np.asarray([table.get(SILENCE if label == SILENCE else phoneme_class(label),
+                                   0.0) for label in id_labels], dtype=float)
+    if KEEP_EDGES:
+        speech = np.flatnonzero(np.asarray(id_labels, dtype=object) != SILENCE)
+        if len(speech):
+            values[:speech[0]] = 0.0
+            values[speech[-1] + 1:] = 0.0
+    return values
 
 
 def compressed_frames(durations: np.ndarray, exponents: np.ndarray, total: int) -> np.ndarray:
