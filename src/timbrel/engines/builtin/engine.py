@@ -22,6 +22,7 @@ from .conversion import (
     convert,
     speaker_profile,
 )
+from .fast_timing import class_exponents, compressed_frames
 from .mandarin_voice import MandarinVoice
 from .mixing import join_parts, part_gap
 from .phoneme_correction import (
@@ -31,19 +32,25 @@ from .phoneme_correction import (
     corrections_from_reading,
 )
 from .phoneme_table import PhonemeTable, load_phoneme_table, read_aligned
-from .phonemes import frame_labels, sample_labels
+from .phonemes import frame_labels, id_labels, sample_labels
 from .piper_model import PiperModel, PiperScales
 from .reading import Part, Sentence, lexicon_for, read
 from .source_profile import load_source_profile
 
 log = logging.getLogger(__name__)
 
-# Below this length ratio (about 1.5x speed) Piper's own timing garbles speech (every
-# phoneme is cut to one or two frames); faster speech is made by PSOLA re-timing instead.
-# (PSOLA for every speed-up measured better on a dev set — 3 dev voices x 10 long-form
-# sentences, 2x: 34.3 vs 44.8 % WER — but worse on controls.py's held-out sentences, 44.7
-# vs 36.1 %: no reliable gain, not kept.)
-FASTEST_PIPER_RATIO = 0.68
+# Faster speech is made by PSOLA re-timing Piper's natural-length reading evenly. Dev set
+# (benchmarks/speed_dev.py: 3 voices x 24 sentences, Whisper seeded), WER at 2.0x / 1.25x:
+# PSOLA alone 29.9 / 12.1 %; Piper's length scale down to 0.68 (before) 33.4 / 11.8 %;
+# Piper cutting pause time first from its own predicted durations (UNEVEN_SPEEDUP,
+# fast_timing), PSOLA for the rest: 29.4 / 16.2 %, 35.3 / 16.7 % keeping the edges' silence;
+# speech classes shrunk in frames too 42.2 % (base at 1.0: 11.8 %). The uneven layout
+# stays available, off, for that benchmark.
+UNEVEN_SPEEDUP = False
+FASTEST_TIMED_RATIO = 0.0  # with UNEVEN_SPEEDUP: Piper's own share of a speed-up
+# Piper's length scale is used for slower speech and down to this ratio (1.0: never for
+# faster speech; below about 0.68 it garbles, every phoneme cut to one or two frames).
+FASTEST_PIPER_RATIO = 1.0
 # Enrollment pairs the reference with a template of joe laid out from his phoneme table
 # (about 0.08 s) rather than with Piper reading the transcript aloud (about 0.5 s more).
 TEMPLATE_READING = True
@@ -200,11 +207,11 @@ class BuiltinEngine(Engine):
                     source, part_params = self.mandarin.source, self._mandarin_params(voice)
                 else:
                     position = [index, number] if number else [index]
-                    spoken = max(wanted, FASTEST_PIPER_RATIO)
-                    audio, labels = self._piper(model, part, config, spoken, position)
+                    audio, labels, planned = self._piper(model, part, config, wanted,
+                                                         position)
                     source, part_params = english_source, params
-                    if target_samples is None and spoken != wanted:  # the rest by PSOLA
-                        target_samples = int(round(len(audio) * wanted / spoken))
+                    if target_samples is None:  # the rest of a speed change by PSOLA
+                        target_samples = planned
                     if corrections is not None and labels is not None:
                         frames = frame_labels(labels, HOP, len(audio) // HOP + 1)
                         frame_gains = corrections.gain_matrix(frames)
@@ -220,21 +227,47 @@ class BuiltinEngine(Engine):
                              text=" ".join(part.text for part in sentence))
 
     def _piper(self, model: PiperModel, part: Part, config: SynthesisConfig, wanted: float,
-               position: list[int]) -> tuple[np.ndarray, np.ndarray | None]:
-        """Piper joe speaks one English part, its noise seeded by seed, position and text;
-        returns the audio and each sample's phoneme label (None if they do not line up)."""
+               position: list[int]) -> tuple[np.ndarray, np.ndarray | None, int | None]:
+        """Piper joe speaks one English part `wanted` times its natural length, as far as
+        its own timing goes (FASTEST_PIPER_RATIO), its noise seeded by seed, position and
+        text. Returns the audio, each sample's phoneme label (None if they do not line up)
+        and the length PSOLA must still bring it to (None when it is already right).
+
+        Piper's length scale times it down to FASTEST_PIPER_RATIO (by default slower
+        speech only: faster speech is read at natural length, PSOLA re-times it). With
+        UNEVEN_SPEEDUP (off, measured no better) faster speech is laid out phoneme by
+        phoneme from the duration predictor's own lengths (`fast_timing`)."""
+        uneven = UNEVEN_SPEEDUP and wanted < 1.0
+        spoken = max(wanted, FASTEST_TIMED_RATIO if uneven else FASTEST_PIPER_RATIO)
         scales = PiperScales(noise=float(config.noise_scale),
-                             length=self.source.length_scale_for(wanted),
+                             length=1.0 if uneven else self.source.length_scale_for(spoken),
                              noise_w=float(config.noise_w))
         key = zlib.crc32(part.text.encode())
         rng = np.random.default_rng([int(config.seed), *position, key])
         phonemes = list(part.symbols)
-        audio, widths = model.synthesize_aligned(model.phoneme_ids(phonemes), scales, rng)
+        ids = model.phoneme_ids(phonemes)
+        if uneven:
+            try:
+                exponents = class_exponents(id_labels(phonemes, len(ids)))
+            except ValueError:  # ids and phonemes do not line up: compress evenly
+                exponents = np.ones(len(ids))
+            natural: list[int] = []
+
+            def frames_for(durations: np.ndarray) -> np.ndarray:
+                natural.append(int(np.ceil(durations).sum()))
+                return compressed_frames(durations, exponents, int(round(natural[0] * spoken)))
+
+            audio, widths = model.synthesize_timed(ids, scales, rng, frames_for)
+            planned = int(round(natural[0] * int(model.voice.config.hop_length) * wanted))
+        else:
+            audio, widths = model.synthesize_aligned(ids, scales, rng)
+            planned = int(round(len(audio) * wanted / spoken))
+        planned_or_none = None if planned == len(audio) else planned
         try:
-            return audio, sample_labels(phonemes, widths)
+            return audio, sample_labels(phonemes, widths), planned_or_none
         except ValueError as error:
             log.debug("no phoneme labels for %r: %s", part.text, error)
-            return audio, None
+            return audio, None, planned_or_none
 
     def _mandarin_params(self, voice: Voice) -> ConversionParams:
         try:

@@ -45,14 +45,20 @@ def sample_labels(phonemes: list[str], samples_per_id: np.ndarray) -> np.ndarray
     Piper's ids are BOS, PAD, then (phoneme, PAD) per phoneme, then EOS; each phoneme owns
     its own id and the PAD after it.
     """
-    labels = symbol_labels(phonemes)
+    per_id = id_labels(phonemes, len(samples_per_id))
+    return np.repeat(np.asarray(per_id, dtype=object), samples_per_id)
+
+
+def id_labels(phonemes: list[str], ids: int) -> list[str]:
+    """The label of each of Piper's `ids` phoneme ids for these phonemes: BOS and PAD are
+    silence, then each phoneme labels its own id and the PAD after it, then EOS."""
     per_id = [SILENCE, SILENCE]
-    for label in labels:
+    for label in symbol_labels(phonemes):
         per_id += [label, label]
     per_id.append(SILENCE)
-    if len(per_id) != len(samples_per_id):
-        raise ValueError(f"{len(samples_per_id)} durations for {len(per_id)} phoneme ids")
-    return np.repeat(np.asarray(per_id, dtype=object), samples_per_id)
+    if len(per_id) != ids:
+        raise ValueError(f"{ids} durations for {len(per_id)} phoneme ids")
+    return per_id
 
 
 def frame_labels(sample_label: np.ndarray, hop: int, frames: int) -> np.ndarray:

@@ -9,7 +9,7 @@ same samples in every run and every process.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -21,6 +21,7 @@ log = logging.getLogger(__name__)
 NOISE_INPUTS = {"/dp/RandomNormalLike": "noise_duration", "/RandomNormalLike": "noise_latent"}
 # Upper bound on acoustic frames per phoneme id when sizing the latent noise bank.
 FRAMES_PER_ID = 24
+ROUNDED_DURATIONS = "/Ceil_output_0"  # frames per phoneme id, what the decoder lays out
 
 
 @dataclass(frozen=True)
@@ -78,14 +79,34 @@ class PiperModel:
         # the longest shapes seen, which over a long chapter is most of the process's memory.
         options.enable_cpu_mem_arena = False
         options.enable_mem_pattern = False
-        if self.weight_delta:
-            graph = seeded_graph_bytes(self.model_path, self.weight_delta)
-        else:  # rewritten once per model file and kept on disk
-            from ...piper_graph_cache import seeded_graph
-
-            graph = seeded_graph(self.model_path)
-        return onnxruntime.InferenceSession(graph, sess_options=options,
+        return onnxruntime.InferenceSession(self._graph_bytes(), sess_options=options,
                                             providers=["CPUExecutionProvider"])
+
+    def _graph_bytes(self) -> bytes:
+        if self.weight_delta:
+            return seeded_graph_bytes(self.model_path, self.weight_delta)
+        from ...piper_graph_cache import seeded_graph  # rewritten once, kept on disk
+
+        return seeded_graph(self.model_path)
+
+    @cached_property
+    def _split_sessions(self):
+        """The graph cut at its rounded durations: (duration predictor, decoder taking the
+        frames per id as an input). Built on first use (timed synthesis only)."""
+        import onnx
+        import onnxruntime
+
+        options = onnxruntime.SessionOptions()
+        options.intra_op_num_threads = self.threads
+        options.inter_op_num_threads = 1
+        options.log_severity_level = 3
+        options.enable_cpu_mem_arena = False
+        options.enable_mem_pattern = False
+        durations, decoder = split_graph(onnx.load_from_string(self._graph_bytes()))
+        return tuple(onnxruntime.InferenceSession(part.SerializeToString(),
+                                                  sess_options=options,
+                                                  providers=["CPUExecutionProvider"])
+                     for part in (durations, decoder))
 
     def phonemize(self, text: str) -> list[list[str]]:
         """Text to espeak-ng phonemes, one list per sentence (piper's own front end)."""
@@ -124,6 +145,61 @@ class PiperModel:
         hop = int(self.voice.config.hop_length)
         samples_per_id = (np.asarray(widths).reshape(-1) * hop).astype(np.int64)
         return np.asarray(audio, dtype=np.float32).reshape(-1), samples_per_id
+
+    def synthesize_timed(
+        self, ids: list[int], scales: PiperScales, rng: np.random.Generator,
+        frames_for: Callable[[np.ndarray], np.ndarray],
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Like `synthesize_aligned`, but `frames_for` turns the duration predictor's
+        unrounded frames per id into the whole frames per id that are decoded.
+        With `np.ceil` this is exactly `synthesize_aligned` (same noise, same samples)."""
+        durations_session, decoder = self._split_sessions
+        tokens = np.asarray([ids], dtype=np.int64)
+        lengths = np.asarray([len(ids)], dtype=np.int64)
+        scale_array = np.asarray([scales.noise, scales.length, scales.noise_w], dtype=np.float32)
+        noise_duration = rng.standard_normal((1, 2, len(ids))).astype(np.float32)
+        (widths,) = durations_session.run(None, {
+            "input": tokens, "input_lengths": lengths, "scales": scale_array,
+            "noise_duration": noise_duration})
+        frames = np.asarray(frames_for(np.asarray(widths, dtype=float).reshape(-1)),
+                            dtype=np.int64)
+        if frames.shape != (len(ids),) or frames.min(initial=0) < 0:
+            raise ValueError(f"need {len(ids)} non-negative frame counts, got {frames.shape}")
+        bank = int(len(ids) * FRAMES_PER_ID * max(1.0, scales.length)) + 64
+        noise_latent = rng.standard_normal((1, 192, bank)).astype(np.float32)
+        while bank < frames.sum():
+            bank *= 2
+            noise_latent = rng.standard_normal((1, 192, bank)).astype(np.float32)
+        (audio,) = decoder.run(None, {
+            "input": tokens, "input_lengths": lengths, "scales": scale_array,
+            "noise_latent": noise_latent,
+            ROUNDED_DURATIONS: frames.astype(np.float32).reshape(1, 1, -1)})
+        hop = int(self.voice.config.hop_length)
+        return np.asarray(audio, dtype=np.float32).reshape(-1), frames * hop
+
+
+def split_graph(model):
+    """The seeded graph cut at its rounded durations (Piper's `Ceil`): a duration graph
+    (ids, scales, duration noise -> unrounded frames per id) and a decoder graph (ids,
+    scales, latent noise, frames per id -> audio)."""
+    from onnx import TensorProto, helper
+    from onnx.utils import Extractor
+
+    ceil = [node for node in model.graph.node if node.op_type == "Ceil"]
+    if len(ceil) != 1 or ceil[0].output[0] != ROUNDED_DURATIONS:
+        raise RuntimeError(f"expected one Ceil node making {ROUNDED_DURATIONS}")
+    extractor = Extractor(model)
+    durations = extractor.extract_model(
+        ["input", "input_lengths", "scales", "noise_duration"], [ceil[0].input[0]])
+    decoder = extractor.extract_model(
+        ["input", "input_lengths", "scales", "noise_latent", ROUNDED_DURATIONS], ["output"])
+    for position, value in enumerate(decoder.graph.input):
+        if value.name == ROUNDED_DURATIONS:  # a cut tensor has no declared type
+            decoder.graph.input.remove(value)
+            decoder.graph.input.insert(position, helper.make_tensor_value_info(
+                ROUNDED_DURATIONS, TensorProto.FLOAT, [1, 1, None]))
+            break
+    return durations, decoder
 
 
 def seeded_graph_bytes(model_path: Path,
