@@ -105,6 +105,7 @@ def test_emotion_of_clip_b_with_the_timbre_of_voice_a(voice, tmp_path):
     output takes B's emotion as read by the reader and stays voice A's timbre."""
     import subprocess
 
+    from timbrel.audio import load_audio
     from timbrel.metrics import speaker_similarity
 
     path = tmp_path / "awb.wav"
@@ -115,15 +116,14 @@ def test_emotion_of_clip_b_with_the_timbre_of_voice_a(voice, tmp_path):
     clip_b = timbrel.synthesize_to_file(
         "Her purse was full of useless trash.", other, tmp_path / "b.wav",
         timbrel.SynthesisConfig(emotion="sad", emotion_intensity=1.5, watermark=False))
-    from timbrel.audio import load_audio
-
     read = emotion_from_clip(*load_audio(clip_b))
     by_reference = render(voice, emotion_reference=str(clip_b), seed=3)
     by_vector = render(voice, emotion=read, seed=3)
     assert np.array_equal(by_reference[0], by_vector[0])  # the vector read is what is used
-    to_a = speaker_similarity(*by_reference, voice.reference, voice.reference_rate)
-    to_b = speaker_similarity(*by_reference, other.reference, other.reference_rate)
-    assert to_a > to_b + 0.1, (to_a, to_b)
+    # the same text spoken plainly by each voice: the result sounds like A, not B
+    to_a = speaker_similarity(*by_reference, *render(voice, seed=3))
+    to_b = speaker_similarity(*by_reference, *render(other, seed=3))
+    assert to_a > to_b + 0.15, (to_a, to_b)  # measured 0.89 vs 0.59
 
 
 @pytest.mark.parametrize("target", [2.5, 4.0, 7.5])
