@@ -11,8 +11,9 @@ Two sets that share no voice and no text:
   x 8 presets with pitch variation 0.5-2.0 and shift +-3 st; plus 24 real Allison
   prompts labelled calm. A second round (intensity 0.5-2.0, other texts): the cloning dev
   set's 8 espeak-ng voices x 2 texts, 3 voices enrolled from two dev speakers at once
-  x 3 texts, and 14 stretches of real read speech by codec2 speakers used nowhere else,
-  labelled calm (`round2_dev_clips`). `check_split` fails the run if a speaker or a
+  x 3 texts (2 for the festival pair: one rendering never finished), and 17 stretches
+  of real read speech by codec2 speakers used nowhere else, labelled calm
+  (`round2_dev_clips`). `check_split` fails the run if a speaker or a
   sentence is in both sets.
 - **held-out** (reported): 5 other voices (the two-speaker codec2 clip the controls
   benchmark uses, flite awb, festival ked, espeak-ng en+f4, codec2 ve9qrp) x the controls

@@ -6,8 +6,7 @@ built-in engine's presets spoken by many dev voices (random intensity, pitch ran
 level, some voices enrolled from two speakers at once) plus real neutral recordings labelled
 calm, and tested there on other voices and texts. A calm prior (a constant added to calm's
 logit, chosen by cross-validation on the dev set) makes a clip that fits no emotion well
-read calm, as neutral human speech should. Only NumPy is
-needed to apply it.
+read calm, as neutral human speech should. Only NumPy is needed to apply it.
 """
 
 from __future__ import annotations
