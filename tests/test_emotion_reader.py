@@ -57,3 +57,34 @@ def test_weights_for_other_features_are_refused():
     values["features"] = values["features"][:-1]
     with pytest.raises(ValueError, match="retrain"):
         EmotionReader.from_dict(values)
+
+
+def test_the_calm_prior_raises_calm_and_nothing_else_in_order():
+    from dataclasses import replace
+
+    reader = default_reader()
+    clip = reader.mean + 0.5 * reader.scale
+    plain = replace(reader, calm_prior=0.0).probabilities(clip)
+    tilted = replace(reader, calm_prior=2.0).probabilities(clip)
+    calm = EMOTIONS.index("calm")
+    assert tilted[calm] > plain[calm]
+    others = [i for i in range(len(EMOTIONS)) if i != calm]
+    assert np.argsort(tilted[others]).tolist() == np.argsort(plain[others]).tolist()
+
+
+def vowel(f0: float) -> np.ndarray:
+    """tone_speech through fixed resonances at 500, 1500 and 2500 Hz (a neutral vowel)."""
+    from scipy.signal import lfilter
+
+    signal = tone_speech(4.0, f0=f0).astype(np.float64)
+    for centre in (500.0, 1500.0, 2500.0):
+        radius = np.exp(-np.pi * 100.0 / 16000)
+        poles = [1.0, -2 * radius * np.cos(2 * np.pi * centre / 16000), radius**2]
+        signal = lfilter([1.0], poles, signal)
+    return (0.3 * signal / np.max(np.abs(signal))).astype(np.float32)
+
+
+def test_formant_relative_pitch_follows_the_f0_not_the_formants():
+    low, high = clip_features(vowel(110.0), 16000), clip_features(vowel(220.0), 16000)
+    gain = feature(high, "f0_formant_st") - feature(low, "f0_formant_st")
+    assert gain == pytest.approx(12.0, abs=3.0)  # the F0 doubled, the resonances stayed

@@ -5,7 +5,11 @@ recording level matter as little as possible: F0 spread and movement in semitone
 the clip's own median, loudness dynamics in dB around the clip's own level, timing as
 rates and shares. Two absolute values stay: the median F0 (its register) and the spectral
 tilt, so a classifier can judge tilt against a register-dependent norm (higher voices are
-brighter). Spectral measures stop at 4 kHz, so telephone-band clips read like wideband ones.
+brighter). The median F0 is also given against the clip's own formant scale (geometric
+mean of F1-F3): a speaker's formants follow the size of the vocal tract and barely move
+with emotion, while the F0 of aroused speech rises (Juslin and Laukka 2003) — so the F0 a
+clip has *for its formants* says something about arousal without a baseline. Spectral
+measures stop at 4 kHz, so telephone-band clips read like wideband ones.
 """
 
 from __future__ import annotations
@@ -29,6 +33,9 @@ FEATURE_NAMES = (
     "tilt_db",  # voiced frames: level 50-1000 Hz minus 1-4 kHz, dB
     "centroid_norm",  # voiced frames: spectral centroid below 4 kHz over the median F0
     "hnr_db",  # harmonics-to-noise ratio of voiced frames (autocorrelation peak), dB
+    "f0_formant_st",  # median F0 over the median formant scale (geomean F1-F3), semitones
+    "f0_velocity_rel",  # f0_velocity_st over f0_sd_st: pitch movement for its spread
+    "harmonicity_db",  # Praat cross-correlation harmonicity, median of voiced frames, dB
 )
 
 PITCH_RANGE_HZ = (50.0, 700.0)
@@ -88,7 +95,30 @@ def clip_features(samples: np.ndarray, sample_rate: int) -> np.ndarray:
         tilt,
         centroid / median_hz,
         np.mean(hnr),
+        12.0 * np.log2(median_hz / _formant_scale(sound, times[voiced])),
+        (np.median(steps) if len(steps) else 0.0) / max(float(np.std(relative)), 0.1),
+        _harmonicity(sound, times[voiced]),
     ], dtype=float)
+
+
+def _formant_scale(sound, times: np.ndarray) -> float:
+    """Median over voiced frames of the geometric mean of F1-F3 (Burg, up to 3.9 kHz so a
+    telephone-band clip is measured like a wideband one), Hz."""
+    formant = sound.to_formant_burg(time_step=FRAME_S, max_number_of_formants=4,
+                                    maximum_formant=3900.0)
+    values = np.array([[formant.get_value_at_time(n, t) for n in (1, 2, 3)] for t in times])
+    values = values[np.all(np.isfinite(values) & (values > 0), axis=1)]
+    if len(values) < 5:
+        return 1000.0
+    return float(np.median(np.exp(np.mean(np.log(values), axis=1))))
+
+
+def _harmonicity(sound, times: np.ndarray) -> float:
+    """Median Praat harmonicity (cross-correlation) at the voiced frames, dB."""
+    harmonicity = sound.to_harmonicity_cc(time_step=FRAME_S, minimum_pitch=60.0)
+    values = np.array([harmonicity.get_value(t) for t in times], float)
+    values = values[np.isfinite(values) & (values > -100)]
+    return float(np.median(values)) if len(values) else 0.0
 
 
 def _pitch(sound):

@@ -2,9 +2,11 @@
 
 Multinomial logistic regression over standardised clip features; the weights ship in
 `data/emotion_reader.json`, trained by `benchmarks/emotion_reader.py --train` on the
-built-in engine's presets spoken by 8 voices (random intensity, pitch range and level)
-plus real neutral recordings, and tested there on other voices and texts. Only NumPy is
-needed to apply it.
+built-in engine's presets spoken by many dev voices (random intensity, pitch range and
+level, some voices enrolled from two speakers at once) plus real neutral recordings labelled
+calm, and tested there on other voices and texts. A calm prior (a constant added to calm's
+logit, chosen by cross-validation on the dev set) makes a clip that fits no emotion well
+read calm, as neutral human speech should. Only NumPy is needed to apply it.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ class EmotionReader:
     intercept: np.ndarray  # (emotions,)
     calm_centre: np.ndarray  # mean raw features of the calm training clips
     notes: dict  # how it was trained and what it scored
+    calm_prior: float = 0.0  # added to calm's logit: a clip that fits nothing well reads calm
 
     def probabilities(self, features: np.ndarray, baseline: np.ndarray | None = None
                       ) -> np.ndarray:
@@ -40,6 +43,7 @@ class EmotionReader:
         if baseline is not None:
             features = features - np.asarray(baseline, float) + self.calm_centre
         logits = self.coef @ ((features - self.mean) / self.scale) + self.intercept
+        logits[EMOTIONS.index("calm")] += self.calm_prior
         logits -= logits.max()
         weights = np.exp(logits)
         return weights / weights.sum()
@@ -48,7 +52,8 @@ class EmotionReader:
         return {"features": list(self.features), "emotions": list(EMOTIONS),
                 "mean": self.mean.tolist(), "scale": self.scale.tolist(),
                 "coef": self.coef.tolist(), "intercept": self.intercept.tolist(),
-                "calm_centre": self.calm_centre.tolist(), "notes": self.notes}
+                "calm_centre": self.calm_centre.tolist(), "calm_prior": self.calm_prior,
+                "notes": self.notes}
 
     def save(self, path: Path = MODEL_PATH) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -61,7 +66,8 @@ class EmotionReader:
                              "emotions; retrain with benchmarks/emotion_reader.py --train")
         array = {key: np.asarray(values[key], float)
                  for key in ("mean", "scale", "coef", "intercept", "calm_centre")}
-        return cls(features=FEATURE_NAMES, notes=values.get("notes", {}), **array)
+        return cls(features=FEATURE_NAMES, notes=values.get("notes", {}),
+                   calm_prior=float(values.get("calm_prior", 0.0)), **array)
 
 
 @cache
