@@ -65,7 +65,7 @@ STRONG = {"sil": 2.5, "#vowel": 1.3, "#approximant": 1.0, "#nasal": 0.8, "#frica
 # name -> (uneven speed-up, fastest ratio Piper's own timing makes, class exponents
 # [, other synthesis settings, keep the edges' silence])
 VARIANTS = {
-    "length-scale-0.68": (False, 0.68, None),  # before: length scale, PSOLA below 0.68
+    "length-scale-0.68": (False, 0.68, None),  # the default: length scale, PSOLA below 0.68
     "psola-only": (False, 1.0, None),
     "uneven-0.68": (True, 0.68, SPEECH),  # speech classes shrink in frames too
     "uneven-0.8": (True, 0.8, SPEECH),
