@@ -10,7 +10,8 @@
    can create a false mark.
 2. False alarms on >= 1,000 unmarked clips: all 568 Allison prompts, flite, espeak-ng and
    festival voices, and timbrel's own output made with `watermark=False`.
-3. What the mark costs: speaker similarity to the voice's reference (GE2E), word error
+3. What the mark costs: speaker similarity to the voice's reference (GE2E and the MFCC
+   measure of `timbrel.metrics`), with paired standard errors, word error
    rate of the bundled recogniser, and real-time factor, marked vs unmarked.
 
 Synthesised clips are cached under benchmarks/results/cache/; results are written to
@@ -359,19 +360,26 @@ def false_alarms(sets: dict[str, list[Clip]]) -> dict:
             "p99_9_score": float(np.percentile(scores, 99.9)), "by_source": per_set}
 
 
-def cost(entries: list[dict], limit: int) -> dict:
-    """Similarity, WER and RTF of marked vs plain twins."""
-    from timbrel.metrics import speaker_similarity, word_error_rate
+def cost(entries: list[dict], limit: int, mfcc_pool: list[Clip]) -> dict:
+    """Similarity (GE2E and the MFCC measure), WER and RTF of marked vs plain twins.
+
+    Each cost is the mean of the per-clip differences (plain minus marked for similarity,
+    marked minus plain for WER) with its paired standard error. The MFCC measure's
+    z-scoring is fitted on `mfcc_pool` (unmarked speech of many voices)."""
+    from timbrel.metrics import MfccSpeakerSpace, speaker_similarity, word_error_rate
     from timbrel.recognizer import transcribe
     from timbrel.watermark import apply_watermark
 
-    sims = {"plain": [], "marked": []}
-    wers = {"plain": [], "marked": []}
+    space = MfccSpeakerSpace.fit(mfcc_pool)
+    sims: dict[str, list[float]] = {"plain": [], "marked": []}
+    mfccs: dict[str, list[float]] = {"plain": [], "marked": []}
+    wers: dict[str, list[float]] = {"plain": [], "marked": []}
     for entry in entries[:limit]:
         reference = load_clip(Path(entry["reference"]))
         for kind in ("plain", "marked"):
             clip = load_clip(Path(entry[kind]))
             sims[kind].append(speaker_similarity(*clip, *reference))
+            mfccs[kind].append(space.similarity(*clip, *reference))
             wers[kind].append(word_error_rate(entry["text"], transcribe(*clip)))
     apply_watermark(*load_clip(Path(entries[0]["plain"])))  # warm up
     mark_seconds = mark_cpu = audio_seconds = 0.0
@@ -385,20 +393,35 @@ def cost(entries: list[dict], limit: int) -> dict:
     total_audio = sum(e["audio_seconds"] for e in entries)
     rtf_plain = sum(e["plain_seconds"] for e in entries) / total_audio
     rtf_marked = rtf_plain + sum(e["mark_seconds"] for e in entries) / total_audio
+    ge2e = paired_cost(sims["plain"], sims["marked"])
+    mfcc = paired_cost(mfccs["plain"], mfccs["marked"])
+    wer = paired_cost(wers["marked"], wers["plain"])
     return {
         "clips": len(sims["plain"]),
         "similarity_plain": float(np.mean(sims["plain"])),
         "similarity_marked": float(np.mean(sims["marked"])),
-        "similarity_cost": float(np.mean(sims["plain"]) - np.mean(sims["marked"])),
+        "similarity_cost": ge2e[0], "similarity_cost_se": ge2e[1],
+        "mfcc_similarity_plain": float(np.mean(mfccs["plain"])),
+        "mfcc_similarity_marked": float(np.mean(mfccs["marked"])),
+        "mfcc_similarity_cost": mfcc[0], "mfcc_similarity_cost_se": mfcc[1],
         "wer_plain": float(np.mean(wers["plain"])),
         "wer_marked": float(np.mean(wers["marked"])),
-        "wer_cost_points": float(100 * (np.mean(wers["marked"]) - np.mean(wers["plain"]))),
+        "wer_cost_points": 100 * wer[0], "wer_cost_points_se": 100 * wer[1],
+        "per_clip": {"ge2e": sims, "mfcc": mfccs, "wer": wers},
+        "voices": [entry["voice"] for entry in entries[:limit]],
         "rtf_watermark_only": mark_seconds / audio_seconds,
         "cpu_seconds_per_audio_second": mark_cpu / audio_seconds,
         "rtf_synthesis_plain": rtf_plain,
         "rtf_synthesis_marked": rtf_marked,
         "rtf_cost": rtf_marked - rtf_plain,
     }
+
+
+def paired_cost(before: list[float], after: list[float]) -> tuple[float, float]:
+    """Mean of before - after over paired clips, and its standard error."""
+    differences = np.asarray(before, dtype=np.float64) - np.asarray(after, dtype=np.float64)
+    spread = float(differences.std(ddof=1)) if len(differences) > 1 else float("nan")
+    return float(differences.mean()), spread / np.sqrt(len(differences))
 
 
 # ---------------------------------------------------------------- report
@@ -446,18 +469,36 @@ def false_alarm_table(result: dict) -> list[str]:
 
 
 def cost_table(c: dict) -> list[str]:
-    lines = [f"Cost over {c['clips']} timbrel clips (marked vs unmarked twins):", "",
+    lines = [f"Cost over {c['clips']} timbrel clips (marked vs unmarked twins; "
+              "± one paired standard error):", "",
               "| measure | unmarked | marked | cost |", "|---|---|---|---|",
               f"| speaker similarity to reference (GE2E) | {c['similarity_plain']:.4f} | "
-              f"{c['similarity_marked']:.4f} | {c['similarity_cost']:+.4f} |",
+              f"{c['similarity_marked']:.4f} | {c['similarity_cost']:+.4f} "
+              f"± {c['similarity_cost_se']:.4f} |",
+              f"| speaker similarity to reference (MFCC measure) | "
+              f"{c['mfcc_similarity_plain']:.4f} | {c['mfcc_similarity_marked']:.4f} | "
+              f"{c['mfcc_similarity_cost']:+.4f} ± {c['mfcc_similarity_cost_se']:.4f} |",
               f"| WER, bundled recogniser | {100 * c['wer_plain']:.2f} % | "
-              f"{100 * c['wer_marked']:.2f} % | {c['wer_cost_points']:+.2f} points |",
+              f"{100 * c['wer_marked']:.2f} % | {c['wer_cost_points']:+.2f} "
+              f"± {c['wer_cost_points_se']:.2f} points |",
               f"| real-time factor of synthesis | {c['rtf_synthesis_plain']:.3f} | "
               f"{c['rtf_synthesis_marked']:.3f} | {c['rtf_cost']:+.3f} |",
               f"| real-time factor of the mark alone (wall) | | | "
               f"{c['rtf_watermark_only']:.4f} |",
               f"| CPU seconds of the mark per audio second (all threads) | | | "
-              f"{c['cpu_seconds_per_audio_second']:.4f} |"]
+              f"{c['cpu_seconds_per_audio_second']:.4f} |", "",
+              "| voice | clips | GE2E cost | MFCC cost | WER cost (points) |",
+              "|---|---|---|---|---|"]
+    voices = np.asarray(c["voices"])
+    for voice in dict.fromkeys(c["voices"]):
+        chosen = voices == voice
+        cells = []
+        for measure, sign, scale in (("ge2e", 1, 1), ("mfcc", 1, 1), ("wer", -1, 100)):
+            plain = np.asarray(c["per_clip"][measure]["plain"])[chosen]
+            marked = np.asarray(c["per_clip"][measure]["marked"])[chosen]
+            mean, error = paired_cost(*((plain, marked) if sign > 0 else (marked, plain)))
+            cells.append(f"{scale * mean:+.4f} ± {scale * error:.4f}")
+        lines.append(f"| {voice} | {int(chosen.sum())} | " + " | ".join(cells) + " |")
     return lines
 
 
@@ -471,6 +512,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="run just these sections (written to <out>_<section>...)")
     parser.add_argument("--attacks", nargs="+", default=[], metavar="PREFIX",
                         help="robustness: only the attacks whose names start so")
+    parser.add_argument("--cost-clips", type=int, default=0,
+                        help="cost: the first this many timbrel clips (default: all, "
+                        "120 = 3 voices x 40; the first 60 are only 2 voices)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     args.cache.mkdir(parents=True, exist_ok=True)
@@ -503,7 +547,9 @@ def main(argv: list[str] | None = None) -> int:
         others["timbrel --no-watermark"] = [pair[0] for pair in carriers["timbrel output"]]
         result["false_alarms"] = false_alarms(others)
     if "cost" in args.only:
-        result["cost"] = cost(entries, 10 if args.quick else 60)
+        pool = [pair[0] for pair in carriers["timbrel output"]] + allison[::4] + [
+            load_clip(Path(entry["reference"])) for entry in entries[::texts]]
+        result["cost"] = cost(entries, args.cost_clips or len(entries), pool)
     result["wall_seconds"] = round(time.perf_counter() - started, 1)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     suffix = "_quick" if args.quick else ""

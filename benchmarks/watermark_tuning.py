@@ -18,6 +18,11 @@ false-alarm figure there covers all of them, held-out half included).
    carrier) and the highest unmarked score (clean and with noise added), for the
    decoder alone, and the decoder or its score after subtraction (the higher), per
    (oversubtraction, residual floor) setting.
+5. Time smoothing (`--only smoothing`): the same white-noise detection and unmarked
+   scores when the subtraction is also tried on the power averaged over 3, 5, 7 frames.
+6. Where the cost lives (`--only bands`): the mark's residual zeroed in one frequency
+   band at a time; GE2E and MFCC cost on the dev timbrel clips and detection after
+   none / white noise / opus (decoder and noise-floor step, no speed search).
 
 Writes benchmarks/results/watermark_tuning.json and .md.
 """
@@ -227,6 +232,98 @@ def noise_subtraction(carriers: list[bench.Clip], unmarked: list[bench.Clip],
     return rows
 
 
+def _fast_score(clip: bench.Clip, smooth_frames: int = 0) -> float:
+    """The detector without its speed search: the loud-frame decoder, the noise-floor
+    step, and (with `smooth_frames`) that step on the time-smoothed power; the highest."""
+    import librosa
+    import torch
+
+    import timbrel.watermark as wm
+
+    net = wm._watermarker().perth_net
+    samples = librosa.resample(clip[0], orig_sr=clip[1], target_sr=net.hp.sample_rate,
+                               res_type="polyphase")
+    with wm._torch_settings():
+        magspec = net.ap.signal_to_magphase(torch.from_numpy(np.ascontiguousarray(
+            samples, dtype=np.float32)))[0]
+        candidates = [magspec, wm._denoised(net, magspec)]
+        if smooth_frames:
+            candidates.append(wm._denoised(net, wm._time_smoothed(magspec, smooth_frames,
+                                                                  net)))
+        return max(wm._decode(net, m, wm._loud_frames(net, m)) for m in candidates)
+
+
+def time_smoothing(carriers: list[bench.Clip], unmarked: list[bench.Clip],
+                   seed: int) -> list:
+    import timbrel.watermark as wm
+
+    rng = np.random.default_rng(seed)
+    noisy = [bench.white_noise((wm.apply_watermark(*c), c[1]), 20.0, rng) for c in carriers]
+    unmarked_noisy = [bench.white_noise(c, 20.0, rng) for c in carriers]
+    rows = []
+    for frames in (0, 3, 5, 7):
+        marked = [_fast_score(c, frames) for c in noisy]
+        plain = [_fast_score(c, frames) for c in unmarked]
+        plain_noisy = [_fast_score(c, frames) for c in unmarked_noisy]
+        rows.append({"smooth_frames": frames, "noise_detected": rate(marked, wm.THRESHOLD),
+                     "noisy_clips": len(noisy), "unmarked": len(plain),
+                     "false_alarms": int(np.sum(np.asarray(plain) >= wm.THRESHOLD)),
+                     "max_unmarked": float(np.max(plain)),
+                     "max_unmarked_noisy": float(np.max(plain_noisy))})
+        print(json.dumps(rows[-1]), flush=True)
+    return rows
+
+
+BANDS = ((0, 16), (16, 32), (32, 64), (64, 96), (96, 128))
+"""PerTh STFT rows (15.6 Hz each): 0-250, 250-500, 500-1000, 1000-1500, 1500-2000 Hz."""
+
+
+def cost_bands(timbrel_clips: list[dict], mfcc_pool: list[bench.Clip], seed: int) -> list:
+    import librosa
+    import torch
+
+    import timbrel.watermark as wm
+    from timbrel.metrics import MfccSpeakerSpace, speaker_similarity
+
+    net = wm._watermarker().perth_net
+    space = MfccSpeakerSpace.fit(mfcc_pool)
+    pairs = [(bench.load_clip(Path(e["plain"])), bench.load_clip(Path(e["reference"])))
+             for e in timbrel_clips]
+
+    def marked_without(clip: bench.Clip, band: tuple[int, int] | None) -> bench.Clip:
+        samples, clip_rate = clip
+        with wm._torch_settings():
+            signal = librosa.resample(samples, orig_sr=clip_rate, target_sr=net.hp.sample_rate)
+            magspec, phase = net.ap.signal_to_magphase(torch.from_numpy(signal))
+            residual = net.encoder(magspec[None])[0][0] - magspec
+            if band is not None:
+                residual[band[0]:band[1]] = 0
+            out = net.ap.magphase_to_signal(magspec + residual, phase).numpy()
+        out = librosa.resample(out, orig_sr=net.hp.sample_rate, target_sr=clip_rate)
+        out = np.pad(out, (0, max(0, len(samples) - len(out))))[: len(samples)]
+        return np.clip(out, -1.0, 1.0).astype(np.float32), clip_rate
+
+    plain_ge2e = np.array([speaker_similarity(*c, *ref) for c, ref in pairs])
+    plain_mfcc = np.array([space.similarity(*c, *ref) for c, ref in pairs])
+    rows = []
+    for band in (None, *BANDS):
+        marked = [marked_without(c, band) for c, _ in pairs]
+        refs = [ref for _, ref in pairs]
+        ge2e = plain_ge2e - [speaker_similarity(*m, *r) for m, r in zip(marked, refs, strict=True)]
+        mfcc = plain_mfcc - [space.similarity(*m, *r) for m, r in zip(marked, refs, strict=True)]
+        row = {"unmarked_rows": "none" if band is None else f"{band[0]}-{band[1]}",
+               "ge2e_cost": float(ge2e.mean()),
+               "ge2e_cost_se": float(ge2e.std(ddof=1) / np.sqrt(len(ge2e))),
+               "mfcc_cost": float(mfcc.mean()),
+               "mfcc_cost_se": float(mfcc.std(ddof=1) / np.sqrt(len(mfcc)))}
+        attack_set = bench.attacks(seed)
+        for name in ("none", "white noise 20 dB SNR", "opus 32 kbit/s"):
+            row[name] = rate([_fast_score(attack_set[name](m)) for m in marked], 0.85)
+        rows.append(row)
+        print(json.dumps(row), flush=True)
+    return rows
+
+
 def markdown(result: dict) -> str:
     names = [k for k in result["strength"][0] if k not in ("strength", "similarity_cost",
                                                             "clips")]
@@ -269,7 +366,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--cache", type=Path, default=bench.RESULTS / "cache")
     parser.add_argument("--seed", type=int, default=18)
-    parser.add_argument("--only", choices=("noise",), help="run just this section")
+    parser.add_argument("--only", choices=("noise", "smoothing", "bands"),
+                        help="run just this section")
     args = parser.parse_args(argv)
     clips = [bench.read_allison(p) for p in bench.allison_paths()]
     order = sorted(range(len(clips)), key=lambda i: -len(clips[i][0]))
@@ -278,6 +376,13 @@ def main(argv: list[str] | None = None) -> int:
     timbrel_clips = dev_timbrel(args.cache, 3 if args.quick else 12)
     timbrel_plain = [bench.load_clip(Path(e["plain"])) for e in timbrel_clips]
     suffix = "_quick" if args.quick else ""
+    if args.only in ("smoothing", "bands"):
+        rows = (time_smoothing(carriers + timbrel_plain, unmarked[::2] + timbrel_plain,
+                               args.seed) if args.only == "smoothing" else
+                cost_bands(timbrel_clips, timbrel_plain + carriers + unmarked[::10], args.seed))
+        Path(f"{bench.RESULTS}/watermark_tuning_{args.only}{suffix}.json").write_text(
+            json.dumps(rows, indent=1))
+        return 0
     if args.only == "noise":
         rows = noise_subtraction(carriers + timbrel_plain, unmarked[::2] + timbrel_plain,
                                  args.seed)

@@ -7,8 +7,9 @@ package, so marking and detecting work offline. Marking is PerTh's own; detectio
 PerTh's decoder with three additions (chosen on a dev set, `benchmarks/watermark_tuning.py`):
 it averages over the loudest frames only (noise in pauses no longer dilutes the mark);
 clips that fall short are scored again with their steady noise floor subtracted (added
-noise fills the spectral valleys the mark lives in), and then searched for a tape-style
-speed change to undo.
+noise fills the spectral valleys the mark lives in), then once more with the power first
+averaged over 50 ms (the mark is steady, noise is not), and then searched for a
+tape-style speed change to undo.
 
     from timbrel.watermark import apply_watermark, detect_file
     marked = apply_watermark(samples, 22050)
@@ -57,6 +58,9 @@ SPEED_SEARCH = tuple(1.02 ** step for step in range(-8, 9) if step)
 decoder tolerates +-1 % of tape-style speed change, so a 2 % grid leaves no gap."""
 SPEED_SEARCH_THRESHOLD = 0.95
 """The best speed-corrected candidate counts only from this score on (it is the best of 16)."""
+SMOOTH_FRAMES = 5
+"""Before the second noise-floor subtraction the power spectrogram is averaged over this
+many frames (50 ms): the mark is the same in every frame, added noise is not."""
 DENOISE_SECONDS = 1.0
 """Shorter clips are not scored after noise-floor subtraction: over a few dozen frames the
 floor estimate rests on two or three frames, and the subtraction can carve a short sound
@@ -126,7 +130,8 @@ def watermark_score(samples: np.ndarray, sample_rate: int) -> float:
 def _piece_score(net: Any, samples: np.ndarray, sample_rate: int) -> float:
     """The decoder's score over the loudest frames; if that is below threshold, the
     score with the noise floor subtracted (`_denoised`, clips of 1 s or more), then the
-    score after the speed search (2 s or more); the highest of these."""
+    same after averaging over `SMOOTH_FRAMES` frames (`_time_smoothed`), then the score
+    after the speed search (2 s or more); the highest of these."""
     import torch
 
     if sample_rate != net.hp.sample_rate:
@@ -142,6 +147,10 @@ def _piece_score(net: Any, samples: np.ndarray, sample_rate: int) -> float:
     if score >= THRESHOLD or seconds < DENOISE_SECONDS:
         return score
     denoised = _denoised(net, magspec)
+    score = max(score, _decode(net, denoised, _loud_frames(net, denoised)))
+    if score >= THRESHOLD:
+        return score
+    denoised = _denoised(net, _time_smoothed(magspec, SMOOTH_FRAMES, net))
     score = max(score, _decode(net, denoised, _loud_frames(net, denoised)))
     if score >= THRESHOLD or seconds < SPEED_SEARCH_SECONDS:
         return score
@@ -169,6 +178,29 @@ def _denoised(net: Any, magspec: Any) -> Any:
     denoised[:subband] = torch.from_numpy(
         ((10 * np.log10(cleaned) - floor_db) / span_db).astype(np.float32))
     return denoised
+
+
+def _time_smoothed(magspec: Any, width: int, net: Any) -> Any:
+    """The spectrogram's rows below 2 kHz with their power averaged over `width` frames
+    (a centred moving average, edges repeated), on PerTh's normalised log scale.
+
+    Added noise makes each bin's level in each frame a random draw (white noise in one STFT
+    bin fluctuates by several dB frame to frame), while the mark is the same in every
+    frame: averaging the power over 50 ms steadies the noise before its floor is taken
+    off, and speech, which changes more slowly, keeps its harmonics."""
+    import torch
+    import torch.nn.functional as F  # noqa: N812 - torch's usual name
+
+    subband = net.decoder.subband
+    floor_db = 20 * math.log10(net.hp.stft_magnitude_min)
+    span_db = 15.0 - floor_db
+    power = 10 ** ((magspec[:subband].double() * span_db + floor_db) / 10)
+    kernel = torch.full((1, 1, width), 1.0 / width, dtype=torch.float64)
+    padded = F.pad(power[:, None], (width // 2, (width - 1) // 2), mode="replicate")
+    averaged = F.conv1d(padded, kernel)[:, 0]
+    smoothed = magspec.clone()
+    smoothed[:subband] = ((10 * torch.log10(averaged) - floor_db) / span_db).float()
+    return smoothed
 
 
 def _loud_frames(net: Any, magspec: Any) -> Any:
