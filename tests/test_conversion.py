@@ -20,3 +20,22 @@ def test_tiny_piece_passes_through(voice):
     params = ConversionParams.from_dict(dict(voice.params))
     out = convert(np.zeros(100, np.float32), 22050, engine.source, params)
     assert len(out) == 100
+
+
+def test_range_factor_is_lowered_only_where_pitch_would_go_below_zero():
+    import parselmouth
+
+    from timbrel.engines.builtin.conversion import MIN_PITCH_SHARE, safe_range_factor
+
+    rate = 16000
+    t = np.arange(int(1.5 * rate)) / rate
+    f0 = 120.0 * 2 ** (np.sin(2 * np.pi * 0.7 * t) * 0.8)  # glides 69-209 Hz
+    phase = 2 * np.pi * np.cumsum(f0) / rate
+    tone = sum(np.sin(k * phase) / k for k in range(1, 20))
+    sound = parselmouth.Sound(tone, sampling_frequency=rate)
+    assert safe_range_factor(sound, 1.5, 50.0, 300.0) == 1.5  # small factors pass unchecked
+    lowered = safe_range_factor(sound, 4.0, 50.0, 300.0)
+    assert 1.0 < lowered < 4.0
+    pitch = sound.to_pitch(pitch_floor=50.0, pitch_ceiling=300.0).selected_array["frequency"]
+    lowest = pitch[pitch > 0].min() / np.median(pitch[pitch > 0])
+    assert 1 + (lowest - 1) * lowered >= MIN_PITCH_SHARE - 1e-9

@@ -86,6 +86,12 @@ class ConversionParams:
         )
 
 
+# A range factor above this is checked against the input's lowest pitch (safe_range_factor);
+# the lowest point may not fall below this share of the new median.
+SAFE_RANGE_FACTOR = 1.8
+MIN_PITCH_SHARE = 0.1
+
+
 def praat_f0(samples: np.ndarray, sample_rate: int, times: np.ndarray,
              floor: float = PITCH_FLOOR, ceiling: float = PITCH_CEILING) -> np.ndarray:
     """Praat autocorrelation pitch sampled at `times` (0 where unvoiced)."""
@@ -267,6 +273,7 @@ def convert(samples: np.ndarray, sample_rate: int, source: SpeakerProfile,
     length = target_samples if target_samples is not None else len(samples)
     source_hz = float(np.exp(source.log_f0_median))
     sound = parselmouth.Sound(np.asarray(samples, np.float64), sampling_frequency=sample_rate)
+    spread = safe_range_factor(sound, spread, 0.5 * source_hz, min(2.5 * source_hz, 600.0))
     with _PRAAT_RANDOM:  # PSOLA draws random periods in voiceless parts: seed Praat
         run(f"random_initializeWithSeedUnsafelyButPredictably ({int(seed)})")
         try:
@@ -297,6 +304,24 @@ def convert(samples: np.ndarray, sample_rate: int, source: SpeakerProfile,
     if len(out) < length:
         out = np.pad(out, (0, length - len(out)))
     return out[:length].astype(np.float32)
+
+
+def safe_range_factor(sound, factor: float, floor_hz: float, ceiling_hz: float) -> float:
+    """The pitch range factor for Praat's "Change gender", lowered only where it would push
+    the input's lowest pitch below zero around the new median: Praat then fails or, for
+    some inputs, never returns (a wide two-speaker voice, angry at intensity 1.77: factor
+    3.4). Factors up to SAFE_RANGE_FACTOR are passed on unchecked."""
+    if factor <= SAFE_RANGE_FACTOR:
+        return factor
+    pitch = sound.to_pitch(pitch_floor=floor_hz, pitch_ceiling=ceiling_hz)
+    f0 = pitch.selected_array["frequency"]
+    f0 = f0[f0 > 0]
+    if len(f0) == 0:
+        return factor
+    lowest = float(f0.min() / np.median(f0))  # new = median * (1 + (lowest - 1) * factor)
+    if lowest >= 1.0:
+        return factor
+    return float(min(factor, (1.0 - MIN_PITCH_SHARE) / (1.0 - lowest)))
 
 
 def shape_spectrum(samples: np.ndarray, gain_db: np.ndarray, breathiness: float,
