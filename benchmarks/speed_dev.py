@@ -3,10 +3,11 @@ different timing strategies. Never uses controls.py's held-out sentences.
 
     .venv/bin/python benchmarks/speed_dev.py --speeds 2.0 --variants current,uneven-0.68
 
-Three dev voices (flite slt, flite rms, the Allison prompts) x 24 Harvard sentences that
-no other benchmark uses. The recogniser's fallback sampling is seeded per clip, so a
-variant's figure depends only on its audio. Clips are decoded by `transcribe_clip` (the
-encoder on the clip plus 3 s: several times cheaper) unless --full-window. Prints a table and writes
+Three dev voices (flite slt, flite rms, the Allison prompts) x 24 Harvard sentences, none
+of controls.py's (13 are also cloning.py held-out sentences, 5 its dev sentences). The
+recogniser's fallback sampling is seeded per clip, so a variant's figure depends only on
+its audio. Clips are decoded by `transcribe_clip` (the encoder on the clip plus 3 s:
+several times cheaper) unless --full-window. Prints a table and writes
 benchmarks/results/speed_dev.json (merged with earlier runs).
 """
 

@@ -71,6 +71,13 @@ class PiperModel:
     def session(self):
         import onnxruntime
 
+        return onnxruntime.InferenceSession(self._graph_bytes(),
+                                            sess_options=self._session_options(),
+                                            providers=["CPUExecutionProvider"])
+
+    def _session_options(self):
+        import onnxruntime
+
         options = onnxruntime.SessionOptions()
         options.intra_op_num_threads = self.threads
         options.inter_op_num_threads = 1
@@ -79,8 +86,7 @@ class PiperModel:
         # the longest shapes seen, which over a long chapter is most of the process's memory.
         options.enable_cpu_mem_arena = False
         options.enable_mem_pattern = False
-        return onnxruntime.InferenceSession(self._graph_bytes(), sess_options=options,
-                                            providers=["CPUExecutionProvider"])
+        return options
 
     def _graph_bytes(self) -> bytes:
         if self.weight_delta:
@@ -96,12 +102,7 @@ class PiperModel:
         import onnx
         import onnxruntime
 
-        options = onnxruntime.SessionOptions()
-        options.intra_op_num_threads = self.threads
-        options.inter_op_num_threads = 1
-        options.log_severity_level = 3
-        options.enable_cpu_mem_arena = False
-        options.enable_mem_pattern = False
+        options = self._session_options()
         durations, decoder = split_graph(onnx.load_from_string(self._graph_bytes()))
         return tuple(onnxruntime.InferenceSession(part.SerializeToString(),
                                                   sess_options=options,
