@@ -165,19 +165,9 @@ def _denoised(net: Any, magspec: Any) -> Any:
     the flattened spectrum as unmarked; with the floor taken off, the harmonics that
     stand above the noise carry the mark again. The floor is estimated from the clip's
     quietest frames, so on clean speech it is tiny and the spectrum barely changes."""
-    import torch
-
     from .noise_floor import subtract_noise_floor
 
-    subband = net.decoder.subband
-    floor_db = 20 * math.log10(net.hp.stft_magnitude_min)
-    span_db = 15.0 - floor_db  # PerTh's scale: 0 = its floor, 1 = 15 dB above full scale
-    power = 10 ** ((magspec[:subband].numpy().astype(np.float64) * span_db + floor_db) / 10)
-    cleaned = subtract_noise_floor(power)
-    denoised = magspec.clone()
-    denoised[:subband] = torch.from_numpy(
-        ((10 * np.log10(cleaned) - floor_db) / span_db).astype(np.float32))
-    return denoised
+    return _with_subband_power(net, magspec, subtract_noise_floor(_subband_power(net, magspec)))
 
 
 def _time_smoothed(magspec: Any, width: int, net: Any) -> Any:
@@ -188,19 +178,34 @@ def _time_smoothed(magspec: Any, width: int, net: Any) -> Any:
     bin fluctuates by several dB frame to frame), while the mark is the same in every
     frame: averaging the power over 50 ms steadies the noise before its floor is taken
     off, and speech, which changes more slowly, keeps its harmonics."""
-    import torch
-    import torch.nn.functional as F  # noqa: N812 - torch's usual name
+    power = _subband_power(net, magspec)
+    padded = np.pad(power, ((0, 0), (width // 2, (width - 1) // 2)), mode="edge")
+    averaged = np.lib.stride_tricks.sliding_window_view(padded, width, axis=1).mean(axis=-1)
+    return _with_subband_power(net, magspec, averaged)
 
-    subband = net.decoder.subband
+
+def _subband_power(net: Any, magspec: Any) -> np.ndarray:
+    """Linear power of the spectrogram's rows below 2 kHz (the band carrying the mark),
+    from PerTh's normalised log scale (0 = its floor, 1 = 15 dB above full scale)."""
+    floor_db, span_db = _perth_scale(net)
+    rows = magspec[: net.decoder.subband].numpy().astype(np.float64)
+    return 10 ** ((rows * span_db + floor_db) / 10)
+
+
+def _with_subband_power(net: Any, magspec: Any, power: np.ndarray) -> Any:
+    """A copy of the spectrogram with its rows below 2 kHz set from linear `power`."""
+    import torch
+
+    floor_db, span_db = _perth_scale(net)
+    changed = magspec.clone()
+    changed[: net.decoder.subband] = torch.from_numpy(
+        ((10 * np.log10(power) - floor_db) / span_db).astype(np.float32))
+    return changed
+
+
+def _perth_scale(net: Any) -> tuple[float, float]:
     floor_db = 20 * math.log10(net.hp.stft_magnitude_min)
-    span_db = 15.0 - floor_db
-    power = 10 ** ((magspec[:subband].double() * span_db + floor_db) / 10)
-    kernel = torch.full((1, 1, width), 1.0 / width, dtype=torch.float64)
-    padded = F.pad(power[:, None], (width // 2, (width - 1) // 2), mode="replicate")
-    averaged = F.conv1d(padded, kernel)[:, 0]
-    smoothed = magspec.clone()
-    smoothed[:subband] = ((10 * torch.log10(averaged) - floor_db) / span_db).float()
-    return smoothed
+    return floor_db, 15.0 - floor_db
 
 
 def _loud_frames(net: Any, magspec: Any) -> Any:
