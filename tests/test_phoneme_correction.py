@@ -131,16 +131,3 @@ def test_envelope_smoothing_fills_harmonic_gaps():
     band = (freqs > 500) & (freqs < 2000)
     assert np.ptp(smooth[band]) < 0.5 * np.ptp(plain[band])
 
-
-def test_harmonic_floor_removes_a_high_voice_ripple():
-    from timbrel.engines.builtin.conversion import smooth_log_frequency
-
-    freqs = np.linspace(0.0, RATE / 2, FFT_SIZE // 2 + 1)
-    ripple = 6.0 * np.cos(2 * np.pi * freqs / 220.0)  # harmonics of a 220 Hz voice
-    low = (freqs > 300) & (freqs < 1200)
-    plain = smooth_log_frequency(ripple, freqs, 1 / 16)
-    floored = smooth_log_frequency(ripple, freqs, 1 / 16, floor_hz=0.5 * 220.0)
-    assert np.abs(plain[low]).max() > 2.0  # 1/16 octave alone keeps the ripple here
-    assert np.abs(floored[low]).max() < 0.2
-    high = freqs > 6000  # where 1/16 octave is already wider, nothing changes
-    assert np.allclose(plain[high], floored[high])

@@ -203,13 +203,11 @@ def in_band(freqs: np.ndarray, edge_hz: float) -> np.ndarray:
 
 
 def smooth_log_frequency(values_db: np.ndarray, freqs: np.ndarray, octaves: float = 1 / 4,
-                         mask: np.ndarray | None = None, floor_hz: float = 0.0) -> np.ndarray:
+                         mask: np.ndarray | None = None) -> np.ndarray:
     """Gaussian smoothing whose width is a fixed fraction of an octave, along the last axis
-    (one spectrum or a stack of them), but never narrower than `floor_hz` (standard
-    deviation); with `mask`, only the masked bins are averaged (bins outside it take their
-    nearest masked neighbours)."""
-    weights = _log_frequency_kernel(len(freqs), float(freqs[-1]), octaves,
-                                    round(float(floor_hz), 1))
+    (one spectrum or a stack of them); with `mask`, only the masked bins are averaged (bins
+    outside it take their nearest masked neighbours)."""
+    weights = _log_frequency_kernel(len(freqs), float(freqs[-1]), octaves)
     if mask is None:
         return (values_db @ weights.T) / weights.sum(axis=1)
     masked = weights * mask[None, :]
@@ -217,19 +215,10 @@ def smooth_log_frequency(values_db: np.ndarray, freqs: np.ndarray, octaves: floa
 
 
 @lru_cache(maxsize=8)
-def _log_frequency_kernel(bins: int, top_hz: float, octaves: float, floor_hz: float = 0.0
-                          ) -> np.ndarray:
-    """[bins, bins] Gaussian weights in log frequency (rows: output bin), at least
-    `floor_hz` wide in Hz; read-only."""
-    hz = np.linspace(0.0, top_hz, bins)
-    log_f = np.log2(np.maximum(hz, 50.0))
+def _log_frequency_kernel(bins: int, top_hz: float, octaves: float) -> np.ndarray:
+    """[bins, bins] Gaussian weights in log frequency (rows: output bin); read-only."""
+    log_f = np.log2(np.maximum(np.linspace(0.0, top_hz, bins), 50.0))
     kernel = np.exp(-0.5 * ((log_f[:, None] - log_f[None, :]) / octaves) ** 2)
-    if floor_hz > 0:
-        # Where a fixed fraction of an octave is narrower than the floor, smooth in Hz.
-        sigma_hz = np.maximum(np.maximum(hz, 50.0) * np.log(2.0) * octaves, floor_hz)
-        in_hz = np.exp(-0.5 * ((hz[:, None] - hz[None, :]) / sigma_hz[:, None]) ** 2)
-        kernel = np.where((sigma_hz > np.maximum(hz, 50.0) * np.log(2.0) * octaves)[:, None],
-                          in_hz, kernel)
     kernel.setflags(write=False)
     return kernel
 

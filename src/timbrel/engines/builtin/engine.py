@@ -107,9 +107,8 @@ class BuiltinEngine(Engine):
         params["bandwidth_hz"] = float(reference.bandwidth_hz)
         if transcript.strip() and language == "en":
             try:
-                corrections = self._phoneme_corrections(
-                    reference, transcript, float(params["warp_ratio"]),
-                    float(np.exp(params["log_f0_median"])))
+                corrections = self._phoneme_corrections(reference, transcript,
+                                                        float(params["warp_ratio"]))
             except ValueError as error:
                 log.warning("phoneme-aware matching skipped (%s); using the global match",
                             error)
@@ -117,8 +116,8 @@ class BuiltinEngine(Engine):
                 params.update(corrections.to_params())
         return params
 
-    def _phoneme_corrections(self, reference: Reference, transcript: str, warp_ratio: float,
-                             f0_hz: float) -> PhonemeCorrections:
+    def _phoneme_corrections(self, reference: Reference, transcript: str, warp_ratio: float
+                             ) -> PhonemeCorrections:
         """Each phoneme's own correction: the reference's frames paired by DTW with joe
         'saying' the transcript, laid out from his phoneme table (or, with
         TEMPLATE_READING off, with Piper really reading it)."""
@@ -127,11 +126,10 @@ class BuiltinEngine(Engine):
                 self.model.phonemize(transcript))
             return corrections_from_frames(log_source, labels, mfcc, reference.samples,
                                            self.sample_rate, warp_ratio,
-                                           reference.bandwidth_hz, f0_hz)
+                                           reference.bandwidth_hz)
         audio, sample_label, _ = read_aligned(self.model, transcript)
         return corrections_from_reading(audio, sample_label, reference.samples,
-                                        self.sample_rate, warp_ratio, reference.bandwidth_hz,
-                                        f0_hz)
+                                        self.sample_rate, warp_ratio, reference.bandwidth_hz)
 
     def _model_for(self, voice: Voice) -> tuple[PiperModel, SpeakerProfile]:
         """Joe, or for a fine-tuned voice (timbrel.adapt) joe plus the voice's weight delta,

@@ -35,12 +35,9 @@ LIMIT_DB = 15.0
 # (9.4-9.9 %): averaged over many frames of one phoneme the harmonics wash out anyway, and
 # finer detail keeps the speaker's formant shapes.
 CORRECTION_OCTAVES = 1 / 16
-# ... but never narrower (standard deviation) than this share of the reference's median F0:
-# a reference's spectra are sampled at its harmonics, and with few frames per phoneme the
-# harmonic ripple (every F0 Hz) would otherwise be copied into the correction. Kept off:
-# on the first five dev targets 0.33 and 0.5 lowered GE2E on every one (mean 0.674 and
-# 0.663 vs 0.685) and did not lower WER (11.7 / 11.1 vs 11.1 %).
-HARMONIC_SMOOTHING = 0.0
+# (Tried: a width never below 0.33 or 0.5 of the reference's median F0, against copying
+# harmonic ripple into corrections from few frames. On the first five dev targets it lowered
+# GE2E on every one (mean 0.674 and 0.663 vs 0.685) and not WER (11.7 / 11.1 vs 11.1 %).)
 ACTIVE_DB = 35.0
 GLOBAL = "#global"
 # Tried on the dev set (benchmarks/cloning.py --dev), kept off: smoothing the power
@@ -53,10 +50,8 @@ MATCH_WEIGHTING = False  # weight paired frames by how well DTW matched them
 # (cloning.py --dev, 24 sentences; GE2E / MFCC gap, synthetic then human): 1 state
 # 39.9/29.2 % and 43.1/42.3 %, 3 states 40.6/30.1 % and 43.5/42.8 %, WER equal (10.8 %).
 PHONEME_STATES = 3
-# Phonemes of these classes get their own (and their states') corrections; the others
-# keep their class's. (Dev set, first 7 targets: vowels, nasals and approximants only gave
-# WER 10.8 vs 10.6 % with all classes, GE2E equal: all kept.)
-OWN_CORRECTION_CLASSES = ("#vowel", "#nasal", "#approximant", "#fricative", "#stop", "#other")
+# (Tried: own corrections for vowels, nasals and approximants only, the others keeping
+# their class's. Dev set, first 7 targets: WER 10.8 vs 10.6 % with all classes, GE2E equal.)
 STATE_MARK = "@"
 
 
@@ -185,18 +180,17 @@ def match_weights(distance: np.ndarray) -> np.ndarray:
 
 def corrections_from_reading(reading: np.ndarray, reading_labels: np.ndarray,
                              reference: np.ndarray, sample_rate: int, warp_ratio: float,
-                             bandwidth_hz: float, f0_hz: float = 0.0) -> PhonemeCorrections:
+                             bandwidth_hz: float) -> PhonemeCorrections:
     """Per-phoneme corrections from Piper's reading of the reference transcript."""
     log_reading = log_spectrogram(reading, sample_rate, ENVELOPE_HZ)
     labels = frame_labels(reading_labels, HOP, len(log_reading))
     return corrections_from_frames(log_reading, labels, mfcc_frames(reading, sample_rate),
-                                   reference, sample_rate, warp_ratio, bandwidth_hz, f0_hz)
+                                   reference, sample_rate, warp_ratio, bandwidth_hz)
 
 
 def corrections_from_frames(log_reading: np.ndarray, reading_labels: np.ndarray,
                             reading_mfcc: np.ndarray, reference: np.ndarray, sample_rate: int,
-                            warp_ratio: float, bandwidth_hz: float, f0_hz: float = 0.0
-                            ) -> PhonemeCorrections:
+                            warp_ratio: float, bandwidth_hz: float) -> PhonemeCorrections:
     """Per-phoneme corrections from frames of the source voice saying the transcript:
     their log spectra [frames, bins], phoneme labels and normalised MFCCs [19, frames]
     (a real reading, or a template built from the source's phoneme table)."""
@@ -233,15 +227,11 @@ def corrections_from_frames(log_reading: np.ndarray, reading_labels: np.ndarray,
         own, count = mean_of(active & (classes == name))
         table[name] = (count * own + SHRINK_FRAMES * global_gain) / (count + SHRINK_FRAMES)
     for label in sorted(set(labels[active])):
-        if phoneme_class(label) not in OWN_CORRECTION_CLASSES:
-            continue
         own, count = mean_of(active & (labels == label))
         parent = table[phoneme_class(label)]
         table[label] = (count * own + SHRINK_FRAMES * parent) / (count + SHRINK_FRAMES)
     if PHONEME_STATES > 1:
         for label in sorted(set(stated[active])):
-            if label.split(STATE_MARK)[0] not in table:
-                continue
             own, count = mean_of(active & (stated == label))
             parent = table[label.split(STATE_MARK)[0]]
             table[label] = (count * own + SHRINK_FRAMES * parent) / (count + SHRINK_FRAMES)
@@ -251,7 +241,6 @@ def corrections_from_frames(log_reading: np.ndarray, reading_labels: np.ndarray,
     mask = in_band(freqs, edge) if conversion.IN_BAND_SMOOTHING else None
     names = tuple(table)
     stacked = np.stack([table[n] for n in names]) - offset
-    smoothed = smooth_log_frequency(stacked, freqs, CORRECTION_OCTAVES, mask=mask,
-                                    floor_hz=HARMONIC_SMOOTHING * f0_hz)
+    smoothed = smooth_log_frequency(stacked, freqs, CORRECTION_OCTAVES, mask=mask)
     gains = np.clip(smoothed * fade, -LIMIT_DB, LIMIT_DB)
     return PhonemeCorrections(labels=names, gains_db=gains.astype(np.float32))
