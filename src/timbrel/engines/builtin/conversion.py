@@ -34,6 +34,20 @@ PITCH_CEILING = 500.0
 WARP_LIMITS = (0.82, 1.32)
 CORRECTION_LIMIT_DB = 12.0
 IN_BAND_SMOOTHING = True  # smooth spectrum corrections over the reference's band only
+# Raising pitch is what costs the recogniser most: joe's speech alone through "Change
+# gender", 24 dev sentences, WER 7.9 % untouched, 8.6 % at +0 st, 12.1 / 14.8 % at +12 / +14.
+# Tried instead, none taken:
+# - WORLD for pitch, warp and timing (Praat pitch, CheapTrick envelopes warped), the same
+#   filter after it: on joe alone 10.7 / 11.8 % at +12 / +14 st, but in the whole conversion
+#   worse on the dev set — voices over 7 st above joe (espeak f2, f5) WER 15.4 / 17.1 vs
+#   12.9 / 14.6 %, GE2E 0.663 / 0.668 vs 0.669 / 0.673; for every voice, worse WER on 6 of
+#   the first 7 targets;
+# - the formant warp as a time-varying filter (each frame's cepstral envelope moved along
+#   frequency, harmonics and bursts left in place), PSOLA for pitch alone: dev, first 6
+#   targets, GE2E 0.653 vs 0.677, WER 12.5 vs 10.7 %;
+# - Rubber Band 3 (rubberband-cli, R3 engine, formants kept): joe alone 20.7 % at +12 st;
+# - the new pitch contour stylised (PitchTier "Stylize", 2-4 st) before PSOLA: 7.9 % at
+#   +12 st on one seed, 9.4-10.3 % against 8.9 % unstylised on a second: noise.
 
 
 @dataclass(frozen=True)
