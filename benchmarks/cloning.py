@@ -100,6 +100,32 @@ class BaseVoice:
         return np.concatenate(pieces)
 
 
+class HeartBase:
+    """The untouched hibari heart voice, run exactly as the heart engine runs it before
+    conversion (same phrases, noise seeds, resampling and loudness)."""
+
+    def __init__(self, engine) -> None:
+        self.engine = engine
+        self.rate = engine.sample_rate
+
+    def synthesize(self, text: str) -> np.ndarray:
+        from timbrel.audio import AudioChunk, resample
+        from timbrel.controls import DEFAULTS
+        from timbrel.engines.heart.heart_model import SAMPLE_RATE
+        from timbrel.render import finish_chunk, silence
+
+        pieces = []
+        for index, phrase in enumerate(self.engine.model.phonemize(text)):
+            rng = np.random.default_rng([SEED, index, zlib.crc32(phrase.encode())])
+            audio = self.engine.model.render(self.engine.model.frames(phrase), rng)
+            audio = resample(audio, SAMPLE_RATE, self.rate)
+            if pieces:
+                pieces.append(silence(DEFAULTS["sentence_pause"], self.rate).samples)
+            pieces.append(finish_chunk(AudioChunk(audio, self.rate),
+                                       DEFAULTS["loudness_lufs"]).samples)
+        return np.concatenate(pieces)
+
+
 class Measures:
     """Embeddings and transcripts, each computed once per clip."""
 
@@ -133,13 +159,14 @@ def band_limited(samples: np.ndarray, rate: int, band_rate: int) -> np.ndarray:
 
 # ----------------------------------------------------------------------------- one target
 
-def run_target(target, texts, base_outputs, measures, save_audio_dir, log) -> dict:
+def run_target(target, texts, base_outputs, measures, save_audio_dir, log,
+               engine_name: str = "builtin") -> dict:
     import timbrel
     from timbrel.metrics import character_error_rate
 
     config = timbrel.SynthesisConfig(seed=SEED)
     started, cpu_started = time.perf_counter(), time.process_time()
-    voice = timbrel.enroll((target.reference, target.reference_rate))
+    voice = timbrel.enroll((target.reference, target.reference_rate), engine=engine_name)
     enroll_seconds = time.perf_counter() - started
     enroll_cpu_seconds = time.process_time() - cpu_started
 
@@ -280,7 +307,7 @@ def average(results: list[dict]) -> dict:
 
 # ----------------------------------------------------------------------------- timings
 
-def timing_checks(voice_reference, measures_unused, log) -> dict:
+def timing_checks(voice_reference, measures_unused, log, engine_name: str = "builtin") -> dict:
     """Enrollment of a 10 s reference (with / without transcript) and loading a saved voice."""
     import timbrel
     from timbrel.voice import Voice
@@ -289,17 +316,17 @@ def timing_checks(voice_reference, measures_unused, log) -> dict:
     runs_auto, runs_given, cpu_auto, cpu_given, transcript = [], [], [], [], None
     for _ in range(3):
         started, cpu_started = time.perf_counter(), time.process_time()
-        voice = timbrel.enroll((samples, rate))
+        voice = timbrel.enroll((samples, rate), engine=engine_name)
         runs_auto.append(time.perf_counter() - started)
         cpu_auto.append(time.process_time() - cpu_started)
         transcript = voice.transcript
     for _ in range(3):
         started, cpu_started = time.perf_counter(), time.process_time()
-        voice = timbrel.enroll((samples, rate), transcript=transcript)
+        voice = timbrel.enroll((samples, rate), transcript=transcript, engine=engine_name)
         runs_given.append(time.perf_counter() - started)
         cpu_given.append(time.process_time() - cpu_started)
 
-    path = target_module.CACHE / "voices" / "ten-seconds.tvoice"
+    path = target_module.CACHE / "voices" / f"ten-seconds-{engine_name}.tvoice"
     voice.save(path)
     loads = []
     for _ in range(10):
@@ -434,6 +461,9 @@ def main(argv: list[str] | None = None) -> int:
                              "results/cloning.json, with --dev results/cloning_dev.json)")
     parser.add_argument("--targets", default="synthetic,human",
                         help="comma-separated kinds: synthetic, human (default %(default)s)")
+    parser.add_argument("--engine", default="builtin", choices=("builtin", "heart"),
+                        help="the engine to clone with; its own untouched voice is the base "
+                             "(builtin: Piper joe, heart: hibari heart)")
     parser.add_argument("--save-audio", action="store_true",
                         help="write example wavs to benchmarks/results/audio/")
     args = parser.parse_args(argv)
@@ -483,11 +513,11 @@ def main(argv: list[str] | None = None) -> int:
     log(f"  {len(targets)} targets, {len(texts)} held-out sentences each")
 
     log("loading and warming up models ...")
-    engine = get_engine("builtin")
+    engine = get_engine(args.engine)
     engine.warm_up()
     warm = targets[0]
     warm_voice = timbrel.enroll((warm.reference, warm.reference_rate),
-                                transcript=warm.reference_text or "warm up")
+                                transcript=warm.reference_text or "warm up", engine=args.engine)
     timbrel.synthesize_to_array("Warming up the engine.", warm_voice,
                                 timbrel.SynthesisConfig(seed=SEED))
     transcribe(warm.reference, warm.reference_rate)
@@ -495,8 +525,8 @@ def main(argv: list[str] | None = None) -> int:
     space = MfccSpeakerSpace.fit([(clip, t.truth_rate) for t in pool for clip in t.truth])
     measures = Measures(space)
 
-    log("untouched base voice (Piper joe) ...")
-    base_voice = BaseVoice(engine)
+    log(f"untouched base voice ({'hibari heart' if args.engine == 'heart' else 'Piper joe'}) ...")
+    base_voice = HeartBase(engine) if args.engine == "heart" else BaseVoice(engine)
     base_voice.synthesize("Warming up.")
     base_outputs, base_compute, base_cpu, base_audio = {}, 0.0, 0.0, 0.0
     for text in texts:
@@ -521,11 +551,12 @@ def main(argv: list[str] | None = None) -> int:
             save_audio(save_dir / f"base{i}.wav", base_outputs[text]["samples"], base_voice.rate)
 
     log("targets ...")
-    results = [run_target(t, texts, base_outputs, measures, save_dir, log) for t in targets]
+    results = [run_target(t, texts, base_outputs, measures, save_dir, log, args.engine)
+               for t in targets]
 
     log("timings ...")
     timings = {} if args.no_timings else timing_checks(target_module.allison_ten_seconds(),
-                                                         measures, log)
+                                                         measures, log, args.engine)
     total_compute = sum(s["synthesis_seconds"] for r in results for s in r["sentences"])
     total_cpu = sum(s["synthesis_cpu_seconds"] for r in results for s in r["sentences"])
     total_audio = sum(s["seconds"] for r in results for s in r["sentences"])

@@ -7,7 +7,7 @@ import sys
 import time
 from pathlib import Path
 
-from ..engines import get_engine
+from ..engines import available_engines, get_engine
 from ..enrollment import enroll
 from ..render import synthesize_to_file
 from .common import add_library_flag, add_synthesis_flags, library, synthesis_config
@@ -23,6 +23,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     text.add_argument("--text", help="the text to speak")
     text.add_argument("--text-file", metavar="FILE", help="read the text from a file ('-': stdin)")
     parser.add_argument("--transcript", help="what the reference clip says (else recognised)")
+    parser.add_argument("--engine", default="builtin", choices=available_engines(),
+                        help="engine to clone a --ref with (default %(default)s)")
     parser.add_argument("-o", "--output", required=True, metavar="FILE",
                         help="output audio file (.wav, .flac, .ogg, .mp3)")
     add_synthesis_flags(parser)
@@ -44,7 +46,7 @@ def run(args: argparse.Namespace) -> int:
     if args.voice:
         voice = library(args).get(args.voice)
     else:
-        voice = enroll(args.ref, transcript=args.transcript)
+        voice = enroll(args.ref, transcript=args.transcript, engine=args.engine)
     engine = get_engine(voice.engine)
     getattr(engine, "warm_up", lambda: None)()  # time the speech, not the model loading
     started = time.perf_counter()

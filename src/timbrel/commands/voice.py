@@ -7,6 +7,7 @@ import json
 import logging
 import sys
 
+from ..engines import available_engines
 from ..enrollment import enroll
 from .common import add_library_flag, library
 
@@ -24,6 +25,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add.add_argument("--language", default="en", choices=("en", "zh"))
     add.add_argument("--lexicon", metavar="FILE",
                      help="pronunciation lexicon (JSONL) stored with the voice")
+    add.add_argument("--engine", default="builtin", choices=available_engines(),
+                     help="builtin: Piper joe + conversion (English, Mandarin); heart: hibari's "
+                          "heart voice converted in its vocoder's frames (English)")
     add.add_argument("--consent", default="", help="who agreed to this voice being cloned, how")
     add.add_argument("--force", action="store_true", help="replace a voice of the same name")
     add.set_defaults(func=run_add)
@@ -83,7 +87,7 @@ def run_add(args: argparse.Namespace) -> int:
 
         lexicon = Lexicon.from_jsonl(args.lexicon).to_records()
     voice = enroll(args.audio, transcript=args.transcript, language=args.language,
-                   consent=args.consent, lexicon=lexicon)
+                   consent=args.consent, lexicon=lexicon, engine=args.engine)
     path = voices.add(args.name, voice, overwrite=args.force)
     print(f"added voice '{args.name}' ({voice.reference_seconds:.1f} s reference) -> {path}")
     print(f"transcript: {voice.transcript or '(none)'}")

@@ -107,4 +107,10 @@ def _register_builtins() -> None:
 
         return BuiltinEngine()
 
+    def heart() -> Engine:
+        from .heart.engine import HeartEngine
+
+        return HeartEngine()
+
     _FACTORIES.setdefault("builtin", builtin)
+    _FACTORIES.setdefault("heart", heart)

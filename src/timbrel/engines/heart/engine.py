@@ -1,0 +1,148 @@
+"""The "heart" engine: hibari's heart voice, converted toward the enrolled voice in its own
+frames (frame_conversion.py) rather than on finished audio.
+
+English only. Enrollment measures the same speaker profile the built-in engine does (pitch
+median and spread, formants, long-term spectrum) and stores the transform from heart to
+the voice. Synthesis: hibari's phonemes per sentence, its duration model for speed (and
+exact length), F0 and spectra changed frame by frame, one waveform pass, resampled to the
+package's working rate.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import zlib
+from collections.abc import Iterator
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from ...audio import AudioChunk, resample
+from ...prosody import prosody_for
+from ...reference import WORK_RATE
+from ..base import Capabilities, Engine, EngineError, EngineParams
+from ..builtin.conversion import (
+    ConversionParams,
+    SpeakerProfile,
+    conversion_params,
+    shape_spectrum,
+    speaker_profile,
+)
+from ..builtin.profile_cache import cache_dir, read_profile, write_profile
+from ..builtin.source_profile import PROFILE_SENTENCES
+from .frame_conversion import convert_frames
+from .heart_model import HOP, SAMPLE_RATE, HeartModel
+
+if TYPE_CHECKING:
+    from ...controls import SynthesisConfig
+    from ...reference import Reference
+    from ...voice import Voice
+
+PROFILE_VERSION = 1
+SPEED_LIMITS = (0.25, 4.0)  # what hibari's duration model is asked for, at most
+
+
+class HeartEngine(Engine):
+    """Offline on any CPU: hibari's heart voice (English), pitch and spectrum converted
+    inside the vocoder's frames."""
+
+    name = "heart"
+    version = "0.1.0"
+    capabilities = Capabilities(languages=("en",), streaming=True, emotion=True,
+                                exact_duration=True)
+
+    def __init__(self, model: HeartModel | None = None) -> None:
+        self.model = model or HeartModel()
+
+    @property
+    def sample_rate(self) -> int:
+        return WORK_RATE
+
+    @cached_property
+    def source(self) -> SpeakerProfile:
+        """Heart's own profile at the working rate, measured once (about 2 s) and cached."""
+        digest = hashlib.sha256(open(self.model.tts.model_path, "rb").read(1_000_000)
+                                ).hexdigest()[:12]
+        path = cache_dir() / f"heart-profile-v{PROFILE_VERSION}-{digest}.npz"
+        cached = read_profile(path)
+        if cached is not None:
+            return cached
+        rng = np.random.default_rng(0)
+        pieces = [self.model.render(self.model.frames(p), rng)
+                  for sentence in PROFILE_SENTENCES for p in self.model.phonemize(sentence)]
+        profile = speaker_profile(resample(np.concatenate(pieces), SAMPLE_RATE, WORK_RATE),
+                                  WORK_RATE)
+        write_profile(path, profile)
+        return profile
+
+    def warm_up(self) -> None:
+        _ = self.model.tts, self.source
+
+    def enroll(self, reference: Reference, *, transcript: str, language: str) -> EngineParams:
+        if language != "en":
+            raise EngineError("the heart engine speaks English only")
+        try:
+            target = speaker_profile(reference.samples, reference.sample_rate,
+                                     reference.bandwidth_hz)
+        except ValueError as error:
+            raise EngineError(f"cannot enroll this reference: {error}") from error
+        params = conversion_params(self.source, target, reference.sample_rate).to_dict()
+        params["bandwidth_hz"] = float(reference.bandwidth_hz)
+        params["params_rate"] = int(reference.sample_rate)
+        return params
+
+    def _phrases(self, text: str) -> list[str]:
+        phrases = self.model.phonemize(text)
+        if not phrases:
+            raise EngineError(f"nothing the heart voice can say in {text[:40]!r}")
+        return phrases
+
+    def _speed(self, config: SynthesisConfig) -> float:
+        rate = prosody_for(config.emotion, config.emotion_intensity).rate
+        return float(config.speed) * rate
+
+    def _natural_seconds(self, phrase: str) -> float:
+        return self.model.frames(phrase).frames * HOP / SAMPLE_RATE
+
+    def estimate_seconds(self, text: str, voice: Voice, config: SynthesisConfig
+                         ) -> list[float]:
+        speed = self._speed(config)
+        return [self._natural_seconds(p) / speed for p in self._phrases(text)]
+
+    def synthesize(self, text: str, voice: Voice, config: SynthesisConfig, *,
+                   target_seconds: float | None = None) -> Iterator[AudioChunk]:
+        if voice.engine != self.name:
+            raise EngineError(f"voice was made by engine '{voice.engine}', not '{self.name}'")
+        params = ConversionParams.from_dict(dict(voice.params))
+        params_rate = int(voice.params.get("params_rate", WORK_RATE))
+        prosody = prosody_for(config.emotion, config.emotion_intensity)
+        phrases = self._phrases(text)
+        speeds = [self._speed(config)] * len(phrases)
+        if target_seconds is not None:
+            natural = [self._natural_seconds(p) for p in phrases]
+            speeds = [sum(natural) / float(target_seconds)] * len(phrases)
+        for index, phrase in enumerate(phrases):
+            speed = float(np.clip(speeds[index], *SPEED_LIMITS))
+            frames = self.model.frames(phrase, speed)
+            moved = convert_frames(
+                frames, self.source, params, params_rate,
+                pitch_semitones=float(config.pitch_shift) + prosody.pitch_semitones,
+                pitch_range=prosody.pitch_range * float(config.pitch_variation),
+                tilt_db=prosody.tilt_db)
+            rng = np.random.default_rng([int(config.seed), index, zlib.crc32(phrase.encode())])
+            audio = resample(self.model.render(moved, rng), SAMPLE_RATE, WORK_RATE)
+            if prosody.breathiness > 0:
+                audio = shape_spectrum(audio, np.zeros(513), prosody.breathiness, rng)
+            if target_seconds is not None:
+                audio = _fit_length(audio, natural[index] / sum(natural) * float(target_seconds))
+            yield AudioChunk(samples=audio.astype(np.float32), sample_rate=WORK_RATE,
+                             text=phrase)
+
+
+def _fit_length(audio: np.ndarray, seconds: float) -> np.ndarray:
+    """Trim or pad the last few frames so the phrase lasts exactly `seconds`."""
+    wanted = int(round(seconds * WORK_RATE))
+    if len(audio) >= wanted:
+        return audio[:wanted]
+    return np.pad(audio, (0, wanted - len(audio)))

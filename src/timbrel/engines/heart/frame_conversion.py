@@ -1,0 +1,63 @@
+"""Conversion toward a voice inside the heart voice's frames, before any audio exists.
+
+The same transform the PSOLA path applies to finished audio (conversion.py: log-F0 median
+and spread, formant-ratio warp, long-term spectrum correction), applied where each part
+lives: F0 is replaced frame by frame; the harmonic, noise and residual spectra are
+stretched along frequency by the warp ratio; the correction (and an emotion's spectral
+tilt) is added to their log magnitudes.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..builtin.conversion import ConversionParams, SpeakerProfile, tilt_curve, warp_axis
+from .heart_model import BINS, SAMPLE_RATE, VOICED_HZ, HeartFrames
+
+FREQS = np.linspace(0.0, SAMPLE_RATE / 2.0, BINS)
+LOG_PER_DB = np.log(10.0) / 20.0
+F0_LIMITS = (45.0, 900.0)
+
+
+def on_frame_bins(values_db: np.ndarray, rate: int) -> np.ndarray:
+    """A [bins] curve over 0 .. rate/2 (conversion's grid) on the frames' 0 .. 12 kHz bins;
+    above rate/2 the curve stays at its last value."""
+    grid = np.linspace(0.0, rate / 2.0, len(values_db))
+    return np.interp(FREQS, grid, values_db)
+
+
+def mapped_f0(f0: np.ndarray, source: SpeakerProfile, median_log: float, spread: float
+              ) -> np.ndarray:
+    """Voiced frames' F0 moved to the new median, deviations (in log F0) scaled by spread."""
+    out = np.zeros_like(f0)
+    voiced = f0 > VOICED_HZ
+    log_f0 = median_log + (np.log(f0[voiced]) - source.log_f0_median) * spread
+    out[voiced] = np.clip(np.exp(log_f0), *F0_LIMITS)
+    return out
+
+
+def convert_frames(frames: HeartFrames, source: SpeakerProfile, params: ConversionParams,
+                   params_rate: int, *, pitch_semitones: float = 0.0, pitch_range: float = 1.0,
+                   tilt_db: float = 0.0) -> HeartFrames:
+    """The frames of the source voice, moved toward the voice `params` describes.
+
+    `params_rate` is the sample rate the params' correction curve was measured at;
+    `pitch_semitones` and `pitch_range` add a shift and scale the spread (controls,
+    emotion); `tilt_db` tilts the spectrum above 1 kHz (emotion)."""
+    median = params.log_f0_median + pitch_semitones * np.log(2.0) / 12.0
+    f0 = mapped_f0(frames.f0, source, median, params.log_f0_spread * pitch_range)
+
+    def warped(part: np.ndarray) -> np.ndarray:
+        return warp_axis(part.T, params.warp_ratio, FREQS).T
+
+    gain_db = on_frame_bins(params.correction_db.astype(np.float64), params_rate)
+    gain_db = gain_db + tilt_curve(tilt_db, FREQS)
+    moved = HeartFrames(
+        harmonic_log=warped(frames.harmonic_log),
+        harmonic_phase=warped(frames.harmonic_phase),
+        noise_log=warped(frames.noise_log),
+        residual_log=warped(frames.residual_log),
+        residual_phase=warped(frames.residual_phase),
+        f0=f0.astype(np.float32),
+    )
+    return moved.with_gain((gain_db * LOG_PER_DB).astype(np.float32))

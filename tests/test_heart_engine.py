@@ -1,0 +1,117 @@
+"""The heart engine, for real: hibari's heart voice converted inside its vocoder frames."""
+
+import numpy as np
+import pytest
+
+import timbrel
+from timbrel.engines import EngineError, get_engine
+from timbrel.engines.builtin.conversion import ConversionParams, praat_f0
+from timbrel.engines.builtin.piper_model import PiperModel, PiperScales
+from timbrel.engines.heart.frame_conversion import FREQS, convert_frames, mapped_f0
+from timbrel.engines.heart.heart_model import BINS, HeartFrames
+from timbrel.metrics import word_error_rate
+from timbrel.recognizer import transcribe
+
+TEXT = "Dinner is ready. Please come to the table before it gets cold."
+
+
+def median_f0(samples: np.ndarray, rate: int) -> float:
+    f0 = praat_f0(samples, rate, np.arange(0, len(samples) / rate, 0.01))
+    return float(np.median(f0[f0 > 0]))
+
+
+@pytest.fixture(scope="module")
+def male_reference() -> tuple[np.ndarray, int]:
+    """Eight seconds of Piper joe (a male voice, median F0 about 90 Hz)."""
+    model = PiperModel()
+    text = ("The birch canoe slid on the smooth planks. Glue the sheet to the dark blue "
+            "background. It is easy to tell the depth of a well.")
+    pieces = [model.synthesize_ids(model.phoneme_ids(p), PiperScales(),
+                                   np.random.default_rng(0)) for p in model.phonemize(text)]
+    return np.concatenate(pieces), model.sample_rate
+
+
+@pytest.fixture(scope="module")
+def heart_voice(male_reference):
+    return timbrel.enroll(male_reference, engine="heart",
+                          transcript="The birch canoe slid on the smooth planks.")
+
+
+def flat_frames(frames: int = 40, f0: float = 200.0) -> HeartFrames:
+    zeros = np.zeros((BINS, frames), np.float32)
+    pitch = np.full(frames, f0, np.float32)
+    pitch[:5] = 0.0  # unvoiced
+    return HeartFrames(zeros, zeros, zeros - 5.0, zeros - 5.0, zeros, pitch)
+
+
+def test_f0_mapped_around_the_new_median_unvoiced_kept():
+    source = get_engine("heart").source
+    f0 = np.array([0.0, np.exp(source.log_f0_median), 2 * np.exp(source.log_f0_median)])
+    out = mapped_f0(f0, source, np.log(100.0), spread=0.5)
+    assert out[0] == 0.0
+    assert out[1] == pytest.approx(100.0, rel=1e-4)
+    assert out[2] == pytest.approx(100.0 * 2 ** 0.5, rel=1e-4)  # an octave up becomes half
+
+
+def test_warp_moves_a_spectral_peak_by_the_ratio():
+    frames = flat_frames()
+    peak = np.exp(-0.5 * ((FREQS - 1000.0) / 60.0) ** 2)[:, None].astype(np.float32)
+    frames = HeartFrames(frames.harmonic_log + peak, frames.harmonic_phase, frames.noise_log,
+                         frames.residual_log, frames.residual_phase, frames.f0)
+    params = ConversionParams(np.log(150.0), 1.0, 1.2, np.zeros(513, np.float32))
+    moved = convert_frames(frames, get_engine("heart").source, params, 22050)
+    assert FREQS[np.argmax(moved.harmonic_log[:, 10])] == pytest.approx(1200.0, abs=25.0)
+    assert np.all(moved.f0[:5] == 0) and np.allclose(moved.f0[5:], moved.f0[5])
+
+
+def test_correction_in_db_lands_on_every_magnitude_part():
+    params = ConversionParams(np.log(150.0), 1.0, 1.0, np.full(513, 6.0, np.float32))
+    frames = flat_frames()
+    moved = convert_frames(frames, get_engine("heart").source, params, 22050)
+    expected = 6.0 * np.log(10.0) / 20.0
+    for before, after in ((frames.harmonic_log, moved.harmonic_log),
+                          (frames.noise_log, moved.noise_log),
+                          (frames.residual_log, moved.residual_log)):
+        assert np.allclose(after - before, expected, atol=1e-5)
+
+
+def test_reference_to_speech_pitch_moves_toward_a_male_voice(heart_voice, male_reference):
+    assert heart_voice.engine == "heart"
+    audio, rate = timbrel.synthesize_to_array(TEXT, heart_voice, timbrel.SynthesisConfig(seed=1))
+    seconds = len(audio) / rate
+    assert 2.0 < seconds < 8.0 and np.sqrt(np.mean(audio ** 2)) > 0.02
+    heart_f0 = float(np.exp(get_engine("heart").source.log_f0_median))
+    reference_f0 = median_f0(*male_reference)
+    out_f0 = median_f0(audio, rate)
+    assert abs(out_f0 - reference_f0) < 0.25 * abs(heart_f0 - reference_f0)
+    assert word_error_rate(TEXT, transcribe(audio, rate)) <= 0.25
+
+
+def test_saved_voice_same_seed_same_bytes(heart_voice, tmp_path):
+    path = tmp_path / "v.tvoice"
+    heart_voice.save(path)
+    loaded = timbrel.Voice.load(path)
+    config = timbrel.SynthesisConfig(seed=4)
+    a, _ = timbrel.synthesize_to_array("Same seed, same sound.", heart_voice, config)
+    b, _ = timbrel.synthesize_to_array("Same seed, same sound.", loaded, config)
+    c, _ = timbrel.synthesize_to_array("Same seed, same sound.", loaded,
+                                       timbrel.SynthesisConfig(seed=5))
+    assert np.array_equal(a, b) and not np.array_equal(a, c)
+
+
+def test_speed_exact_duration_and_pitch_shift(heart_voice):
+    natural, rate = timbrel.synthesize_to_array(TEXT, heart_voice)
+    fast, _ = timbrel.synthesize_to_array(TEXT, heart_voice, timbrel.SynthesisConfig(speed=1.5))
+    assert len(fast) < 0.8 * len(natural)
+    timed, _ = timbrel.synthesize_to_array(TEXT, heart_voice,
+                                           timbrel.SynthesisConfig(duration=5.0))
+    assert abs(len(timed) / rate - 5.0) <= max(0.02 * 5.0, 0.05)
+    up, _ = timbrel.synthesize_to_array(TEXT, heart_voice,
+                                        timbrel.SynthesisConfig(pitch_shift=4.0))
+    moved = 12 * np.log2(median_f0(up, rate) / median_f0(natural, rate))
+    assert moved == pytest.approx(4.0, abs=0.5)
+
+
+def test_english_only(male_reference):
+    with pytest.raises(EngineError, match="English only"):
+        timbrel.enroll(male_reference, engine="heart", transcript="你好", language="zh")
