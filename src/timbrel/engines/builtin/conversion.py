@@ -34,6 +34,7 @@ PITCH_CEILING = 500.0
 WARP_LIMITS = (0.82, 1.32)
 CORRECTION_LIMIT_DB = 12.0
 IN_BAND_SMOOTHING = True  # smooth spectrum corrections over the reference's band only
+GLOBAL_CORRECTION_OCTAVES = 1 / 4  # smoothing width of the long-term spectrum correction
 # Raising pitch is what costs the recogniser most: joe's speech alone through "Change
 # gender", 24 dev sentences, WER 7.9 % untouched, 8.6 % at +0 st, 12.1 / 14.8 % at +12 / +14.
 # Tried instead, none taken:
@@ -198,8 +199,8 @@ def conversion_params(source: SpeakerProfile, target: SpeakerProfile, sample_rat
     # Only correct where the reference has content: above its bandwidth keep the source,
     # and smooth over in-band bins only (else the empty band above leaks in as a notch).
     edge = 0.92 * target.bandwidth_hz
-    smoothed = smooth_log_frequency(difference, freqs, mask=in_band(freqs, edge)
-                                    if IN_BAND_SMOOTHING else None)
+    smoothed = smooth_log_frequency(difference, freqs, GLOBAL_CORRECTION_OCTAVES,
+                                    mask=in_band(freqs, edge) if IN_BAND_SMOOTHING else None)
     fade = np.clip((edge - freqs) / 400.0, 0.0, 1.0) * np.clip((freqs - 60.0) / 60.0, 0.0, 1.0)
     correction = np.clip(smoothed * fade, -CORRECTION_LIMIT_DB, CORRECTION_LIMIT_DB)
     spread = float(np.clip(target.log_f0_mad / source.log_f0_mad, 0.5, 2.0))
