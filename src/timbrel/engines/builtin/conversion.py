@@ -186,9 +186,10 @@ def speaker_profile(samples: np.ndarray, sample_rate: int, bandwidth_hz: float |
     )
 
 
-def conversion_params(source: SpeakerProfile, target: SpeakerProfile, sample_rate: int
-                      ) -> ConversionParams:
-    """The transform that takes the source speaker toward the target speaker."""
+def conversion_params(source: SpeakerProfile, target: SpeakerProfile, sample_rate: int,
+                      correction_octaves: float | None = None) -> ConversionParams:
+    """The transform that takes the source speaker toward the target speaker (the spectrum
+    correction smoothed over `correction_octaves`, GLOBAL_CORRECTION_OCTAVES by default)."""
     ratios = target.formants_hz / source.formants_hz
     warp = float(np.clip(np.exp(np.mean(np.log(ratios))), *WARP_LIMITS))
     freqs = np.linspace(0.0, sample_rate / 2.0, FFT_SIZE // 2 + 1)
@@ -199,7 +200,8 @@ def conversion_params(source: SpeakerProfile, target: SpeakerProfile, sample_rat
     # Only correct where the reference has content: above its bandwidth keep the source,
     # and smooth over in-band bins only (else the empty band above leaks in as a notch).
     edge = 0.92 * target.bandwidth_hz
-    smoothed = smooth_log_frequency(difference, freqs, GLOBAL_CORRECTION_OCTAVES,
+    octaves = GLOBAL_CORRECTION_OCTAVES if correction_octaves is None else correction_octaves
+    smoothed = smooth_log_frequency(difference, freqs, octaves,
                                     mask=in_band(freqs, edge) if IN_BAND_SMOOTHING else None)
     fade = np.clip((edge - freqs) / 400.0, 0.0, 1.0) * np.clip((freqs - 60.0) / 60.0, 0.0, 1.0)
     correction = np.clip(smoothed * fade, -CORRECTION_LIMIT_DB, CORRECTION_LIMIT_DB)
