@@ -406,7 +406,7 @@ def render_tables(report: dict) -> str:
         out.append("")
     t = report["timings"]
     rtf = (f"End-to-end RTF (all targets, warmed up): {t['rtf_end_to_end']:.3f} wall-clock, "
-           f"{t['rtf_cpu_end_to_end']:.3f} in process CPU time; Piper joe alone: "
+           f"{t['rtf_cpu_end_to_end']:.3f} in process CPU time; the base voice alone: "
            f"{t['rtf_base_piper']:.3f} wall, {t['rtf_cpu_base_piper']:.3f} CPU. ")
     enroll = ""
     if "enroll_10s_auto_transcript_seconds" in t:
