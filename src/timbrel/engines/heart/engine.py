@@ -72,8 +72,8 @@ class HeartEngine(Engine):
     @cached_property
     def source(self) -> SpeakerProfile:
         """Heart's own profile at the working rate, measured once (about 2 s) and cached."""
-        digest = hashlib.sha256(open(self.model.tts.model_path, "rb").read(1_000_000)
-                                ).hexdigest()[:12]
+        with open(self.model.tts.model_path, "rb") as handle:
+            digest = hashlib.sha256(handle.read(1_000_000)).hexdigest()[:12]
         path = cache_dir() / f"heart-profile-v{PROFILE_VERSION}-{digest}.npz"
         cached = read_profile(path)
         if cached is not None:
