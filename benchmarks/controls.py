@@ -59,9 +59,9 @@ GROUPS = {"happy": "high+", "surprised": "high+", "angry": "high-", "afraid": "f
           "sad": "low", "melancholic": "low", "disgusted": "disgust", "calm": "calm"}
 
 
-def voices(quick: bool) -> dict[str, timbrel.Voice]:
+def voices(quick: bool, engine: str = "builtin") -> dict[str, timbrel.Voice]:
     made = {"human-f (codec2)": timbrel.enroll("/usr/share/codec2/raw/speech_orig_16k.wav",
-                                               transcript="")}
+                                               transcript="", engine=engine)}
     if not quick:
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / "awb.wav"
@@ -69,7 +69,8 @@ def voices(quick: bool) -> dict[str, timbrel.Voice]:
                             "When the sunlight strikes raindrops in the air, they act as a "
                             "prism and form a rainbow. The rainbow is a division of white "
                             "light into many beautiful colors.", "-o", str(path)], check=True)
-            made["synthetic-m (flite awb)"] = timbrel.enroll(path, transcript="")
+            made["synthetic-m (flite awb)"] = timbrel.enroll(path, transcript="",
+                                                             engine=engine)
     return made
 
 
@@ -288,6 +289,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--speeds", default=",".join(map(str, SPEEDS)),
                         help="speeds for the speed section, 1.0 first (lengths are relative "
                              "to the first)")
+    parser.add_argument("--engine", default="builtin", choices=("builtin", "heart"),
+                        help="the engine the voices are enrolled with")
     parser.add_argument("--only", default=",".join(ALL_SECTIONS),
                         help="comma-separated sections to run (default: all)")
     args = parser.parse_args(argv)
@@ -296,11 +299,11 @@ def main(argv: list[str] | None = None) -> int:
     unknown = sections - set(ALL_SECTIONS)
     if unknown:
         parser.error(f"unknown sections {sorted(unknown)}; choose from {', '.join(ALL_SECTIONS)}")
-    all_voices = voices(args.quick) if sections - {"floor"} else {}
+    all_voices = voices(args.quick, args.engine) if sections - {"floor"} else {}
     train = TRAIN_SENTENCES[:4] if args.quick else TRAIN_SENTENCES
     test = HELD_OUT_SENTENCES[:3] if args.quick else HELD_OUT_SENTENCES
     report: dict = {"command": " ".join(["benchmarks/controls.py", *sys.argv[1:]]),
-                    "voices": list(all_voices)}
+                    "engine": args.engine, "voices": list(all_voices)}
     first = next(iter(all_voices.values()), None)
     if "emotion" in sections:
         emotion_section(all_voices, train, test, report)

@@ -47,6 +47,25 @@ class HeartFrames:
                        noise_log=self.noise_log + gain, residual_log=self.residual_log + gain)
 
 
+    def retimed(self, count: int) -> HeartFrames:
+        """`count` frames spread evenly over these: spectra interpolated, F0 (and so
+        voicing) from the nearest frame."""
+        if count == self.frames:
+            return self
+        position = np.linspace(0.0, self.frames - 1, count)
+        lower = np.floor(position).astype(int)
+        upper = np.minimum(lower + 1, self.frames - 1)
+        weight = (position - lower).astype(np.float32)
+
+        def spread(part: np.ndarray) -> np.ndarray:
+            return part[:, lower] * (1.0 - weight) + part[:, upper] * weight
+
+        return HeartFrames(spread(self.harmonic_log), spread(self.harmonic_phase),
+                           spread(self.noise_log), spread(self.residual_log),
+                           spread(self.residual_phase),
+                           self.f0[np.round(position).astype(int)])
+
+
 class HeartModel:
     """hibari's heart voice: text to phoneme strings, phonemes to frames, frames to audio."""
 
