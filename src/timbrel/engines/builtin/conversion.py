@@ -32,6 +32,10 @@ FFT_SIZE = 1024
 PITCH_FLOOR = 50.0
 PITCH_CEILING = 500.0
 WARP_LIMITS = (0.82, 1.32)
+# (Tried for the heart engine: the warp that best correlates the two long-term envelopes,
+# tilt removed, instead of the formant ratio. It put male espeak voices above heart
+# (1.12-1.18 where formants say 0.82): the envelope is ruled by harmonics and source, not
+# the vocal tract. Not taken.)
 CORRECTION_LIMIT_DB = 12.0
 IN_BAND_SMOOTHING = True  # smooth spectrum corrections over the reference's band only
 GLOBAL_CORRECTION_OCTAVES = 1 / 4  # smoothing width of the long-term spectrum correction
