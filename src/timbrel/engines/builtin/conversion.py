@@ -191,11 +191,13 @@ def speaker_profile(samples: np.ndarray, sample_rate: int, bandwidth_hz: float |
 
 
 def conversion_params(source: SpeakerProfile, target: SpeakerProfile, sample_rate: int,
-                      correction_octaves: float | None = None) -> ConversionParams:
+                      correction_octaves: float | None = None, warp_share: float = 1.0
+                      ) -> ConversionParams:
     """The transform that takes the source speaker toward the target speaker (the spectrum
-    correction smoothed over `correction_octaves`, GLOBAL_CORRECTION_OCTAVES by default)."""
+    correction smoothed over `correction_octaves`, GLOBAL_CORRECTION_OCTAVES by default;
+    `warp_share` of the formant ratio, in log, is applied)."""
     ratios = target.formants_hz / source.formants_hz
-    warp = float(np.clip(np.exp(np.mean(np.log(ratios))), *WARP_LIMITS))
+    warp = float(np.clip(np.exp(warp_share * np.mean(np.log(ratios))), *WARP_LIMITS))
     freqs = np.linspace(0.0, sample_rate / 2.0, FFT_SIZE // 2 + 1)
     warped_source = warp_axis(source.mean_envelope_db[None, :], warp, freqs)[0]
     difference = target.mean_envelope_db - warped_source
