@@ -27,7 +27,7 @@ from ...prosody import Prosody
 log = logging.getLogger(__name__)
 
 FRAME_MS = 5.0
-_PRAAT_RANDOM = threading.Lock()
+PRAAT_RANDOM = threading.Lock()  # Praat's random numbers are global: one seeded user at a time
 FFT_SIZE = 1024
 PITCH_FLOOR = 50.0
 PITCH_CEILING = 500.0
@@ -286,7 +286,7 @@ def convert(samples: np.ndarray, sample_rate: int, source: SpeakerProfile,
     source_hz = float(np.exp(source.log_f0_median))
     sound = parselmouth.Sound(np.asarray(samples, np.float64), sampling_frequency=sample_rate)
     spread = safe_range_factor(sound, spread, 0.5 * source_hz, min(2.5 * source_hz, 600.0))
-    with _PRAAT_RANDOM:  # PSOLA draws random periods in voiceless parts: seed Praat
+    with PRAAT_RANDOM:  # PSOLA draws random periods in voiceless parts: seed Praat
         run(f"random_initializeWithSeedUnsafelyButPredictably ({int(seed)})")
         try:
             changed = call(sound, "Change gender", 0.5 * source_hz,

@@ -192,10 +192,10 @@ def _psola_retimed(audio: np.ndarray, factor: float, seed: int) -> np.ndarray:
     import parselmouth
     from parselmouth.praat import call, run
 
-    from ..builtin.conversion import _PRAAT_RANDOM
+    from ..builtin.conversion import PRAAT_RANDOM
 
     sound = parselmouth.Sound(audio.astype(np.float64), sampling_frequency=WORK_RATE)
-    with _PRAAT_RANDOM:
+    with PRAAT_RANDOM:
         run(f"random_initializeWithSeedUnsafelyButPredictably ({seed})")
         try:
             out = call(sound, "Lengthen (overlap-add)", 60.0, 600.0, float(factor))
@@ -205,7 +205,7 @@ def _psola_retimed(audio: np.ndarray, factor: float, seed: int) -> np.ndarray:
 
 
 def _fit_length(audio: np.ndarray, seconds: float) -> np.ndarray:
-    """Trim or pad the last few samples (under a frame) so the phrase lasts `seconds`."""
+    """Trim or pad the last few samples so the phrase lasts exactly `seconds`."""
     wanted = int(round(seconds * WORK_RATE))
     if len(audio) >= wanted:
         return audio[:wanted]
