@@ -109,16 +109,15 @@ class HeartBase:
         self.rate = engine.sample_rate
 
     def synthesize(self, text: str) -> np.ndarray:
-        from timbrel.audio import AudioChunk, resample
+        from timbrel.audio import AudioChunk
         from timbrel.controls import DEFAULTS
-        from timbrel.engines.heart.heart_model import SAMPLE_RATE
+        from timbrel.engines.heart.engine import phrase_rng
         from timbrel.render import finish_chunk, silence
 
         pieces = []
         for index, phrase in enumerate(self.engine.model.phonemize(text)):
-            rng = np.random.default_rng([SEED, index, zlib.crc32(phrase.encode())])
-            audio = self.engine.model.render(self.engine.model.frames(phrase), rng)
-            audio = resample(audio, SAMPLE_RATE, self.rate)
+            audio = self.engine.rendered(self.engine.model.frames(phrase),
+                                         phrase_rng(SEED, index, phrase))
             if pieces:
                 pieces.append(silence(DEFAULTS["sentence_pause"], self.rate).samples)
             pieces.append(finish_chunk(AudioChunk(audio, self.rate),

@@ -3,9 +3,9 @@ frames (frame_conversion.py) rather than on finished audio.
 
 English only. Enrollment measures the same speaker profile the built-in engine does (pitch
 median and spread, formants, long-term spectrum) and stores the transform from heart to
-the voice. Synthesis: hibari's phonemes per sentence, its duration model for speed (and
-exact length), F0 and spectra changed frame by frame, one waveform pass, resampled to the
-package's working rate.
+the voice. Synthesis: hibari's phonemes per sentence, its duration model for slower speech
+(and exact length), F0 and spectra changed frame by frame, one waveform pass, resampled to
+the package's working rate, PSOLA for faster speech.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from ...prosody import prosody_for
 from ...reference import WORK_RATE
 from ..base import Capabilities, Engine, EngineError, EngineParams
 from ..builtin.conversion import (
+    FFT_SIZE,
     ConversionParams,
     SpeakerProfile,
     conversion_params,
@@ -159,18 +160,23 @@ class HeartEngine(Engine):
                 pitch_semitones=float(config.pitch_shift) + prosody.pitch_semitones,
                 pitch_range=prosody.pitch_range * float(config.pitch_variation),
                 tilt_db=prosody.tilt_db)
-            rng = np.random.default_rng([int(config.seed), index, zlib.crc32(phrase.encode())])
-            audio = resample(self.model.render(moved, rng), SAMPLE_RATE, WORK_RATE)
+            rng = phrase_rng(int(config.seed), index, phrase)
+            audio = self.rendered(moved, rng)
             if faster:
                 audio = _psola_retimed(audio, wanted[index] / natural[index].frames,
                                        int(config.seed))
             if prosody.breathiness > 0:
-                audio = shape_spectrum(audio, np.zeros(513), prosody.breathiness, rng)
+                audio = shape_spectrum(audio, np.zeros(FFT_SIZE // 2 + 1), prosody.breathiness,
+                                       rng)
             if target_seconds is not None:
                 share = natural[index].frames / sum(n.frames for n in natural)
                 audio = _fit_length(audio, share * float(target_seconds))
             yield AudioChunk(samples=audio.astype(np.float32), sample_rate=WORK_RATE,
                              text=phrase)
+
+    def rendered(self, frames: HeartFrames, rng: np.random.Generator) -> np.ndarray:
+        """Frames to audio at the working rate."""
+        return resample(self.model.render(frames, rng), SAMPLE_RATE, WORK_RATE)
 
     def _frames_lasting(self, phrase: str, natural: HeartFrames, wanted: int) -> HeartFrames:
         """The phrase's frames, `wanted` of them: hibari's duration model asked for the
@@ -185,6 +191,11 @@ class HeartEngine(Engine):
             speed = float(np.clip(speed * frames.frames / wanted, *SPEED_LIMITS))
             frames = self.model.frames(phrase, speed)
         return frames.retimed(wanted)
+
+
+def phrase_rng(seed: int, index: int, phrase: str) -> np.random.Generator:
+    """The vocoder noise of one phrase: fixed by the seed, its place and its phonemes."""
+    return np.random.default_rng([seed, index, zlib.crc32(phrase.encode())])
 
 
 def _psola_retimed(audio: np.ndarray, factor: float, seed: int) -> np.ndarray:
