@@ -168,6 +168,10 @@ def run_target(target, texts, base_outputs, measures, save_audio_dir, log,
     voice = timbrel.enroll((target.reference, target.reference_rate), engine=engine_name)
     enroll_seconds = time.perf_counter() - started
     enroll_cpu_seconds = time.process_time() - cpu_started
+    # The base is the untouched source voice of the engine the voice was made with; with
+    # --engine auto, Piper joe is scored as well (the one fixed base every engine is against).
+    own_base = base_outputs[voice.engine]
+    joe_base = base_outputs.get("builtin") if voice.engine != "builtin" else None
 
     # Truth: GE2E and MFCC vectors of every held-out clip. Synthetic truth clip i says
     # text i, so its own clip is left out when scoring output i (leave-one-out); human
@@ -194,7 +198,7 @@ def run_target(target, texts, base_outputs, measures, save_audio_dir, log,
         compute += elapsed
         cpu_compute += cpu_elapsed
         audio_seconds += len(converted) / rate
-        base = base_outputs[text]
+        base = own_base[text]
         leave = reference_index(i)
         ge2e_centroid = centroid(truth_ge2e, leave)
         mfcc_centroid = centroid(truth_mfcc, leave)
@@ -214,6 +218,10 @@ def run_target(target, texts, base_outputs, measures, save_audio_dir, log,
             "cer_converted": character_error_rate(text, heard),
             "heard_converted": heard,
         }
+        if joe_base is not None:
+            row["ge2e_base_joe"] = cosine(joe_base[text]["ge2e"], ge2e_centroid)
+            row["mfcc_base_joe"] = cosine(joe_base[text]["mfcc"], mfcc_centroid)
+            row["wer_base_joe"] = joe_base[text]["wer"]
         if target.narrowband:
             row["ge2e_base_band"] = cosine(
                 measures.ge2e(band_limited(base["samples"], base["rate"], target.truth_rate),
@@ -244,6 +252,7 @@ def run_target(target, texts, base_outputs, measures, save_audio_dir, log,
 
     result = {
         **target.summary(),
+        "engine_used": voice.engine,
         "truth_heard": truth_heard,
         "auto_transcript": voice.transcript,
         "reference_warnings": list(voice.reference_info.get("warnings", [])),
@@ -269,12 +278,20 @@ def run_target(target, texts, base_outputs, measures, save_audio_dir, log,
                                      result["ge2e_ceiling"])
     result["mfcc_gap"] = gap_closure(result["mfcc_base"], result["mfcc_converted"],
                                      result["mfcc_ceiling"])
+    for key in ("ge2e", "mfcc", "wer"):  # against Piper joe (the same numbers if joe was used)
+        result[f"{key}_base_joe"] = (mean(r[f"{key}_base_joe"] for r in rows)
+                                     if joe_base is not None else result[f"{key}_base"])
+    for key in ("ge2e", "mfcc"):
+        result[f"{key}_gap_vs_joe"] = gap_closure(result[f"{key}_base_joe"],
+                                                  result[f"{key}_converted"],
+                                                  result[f"{key}_ceiling"])
     if target.narrowband:
         result["ge2e_base_band"] = mean(r["ge2e_base_band"] for r in rows)
         result["ge2e_converted_band"] = mean(r["ge2e_converted_band"] for r in rows)
         result["ge2e_gap_band"] = gap_closure(result["ge2e_base_band"],
                                               result["ge2e_converted_band"], ceiling_ge2e)
-    log(f"  {target.name}: GE2E {result['ge2e_base']:.3f} -> {result['ge2e_converted']:.3f} "
+    log(f"  {target.name} ({voice.engine}): GE2E {result['ge2e_base']:.3f} -> "
+        f"{result['ge2e_converted']:.3f} "
         f"(ceiling {ceiling_ge2e:.3f}), MFCC gap {100 * result['mfcc_gap']:.0f} %, "
         f"WER {100 * result['wer_converted']:.1f} %, CER {100 * result['cer_converted']:.1f} %, "
         f"RTF {result['rtf']:.3f}, enroll {enroll_seconds:.2f} s")
@@ -298,6 +315,15 @@ def average(results: list[dict]) -> dict:
     out["mean_of_target_mfcc_gaps"] = out.pop("mfcc_gap")
     truth = [r["wer_truth"] for r in results if r.get("wer_truth") is not None]
     out["wer_truth"] = mean(truth) if truth else None
+    out["engines_used"] = {name: sum(r["engine_used"] == name for r in results)
+                           for name in sorted({r["engine_used"] for r in results})}
+    for key in ("ge2e", "mfcc"):
+        out[f"{key}_base_joe"] = mean(r[f"{key}_base_joe"] for r in results)
+        out[f"{key}_gap_vs_joe_of_means"] = gap_closure(
+            out[f"{key}_base_joe"], out[f"{key}_converted"], out[f"{key}_ceiling"])
+        out[f"mean_of_target_{key}_gaps_vs_joe"] = mean(r[f"{key}_gap_vs_joe"]
+                                                        for r in results)
+    out["wer_base_joe"] = mean(r["wer_base_joe"] for r in results)
     band = [r for r in results if "ge2e_gap_band" in r]
     if band:
         out["ge2e_gap_band_narrowband_targets"] = mean(r["ge2e_gap_band"] for r in band)
@@ -383,15 +409,30 @@ def table_row(name: str, r: dict, gap_key: str = "ge2e_gap", mfcc_gap_key: str =
 
 
 def render_tables(report: dict) -> str:
+    mixed = len({r["engine_used"] for r in report["targets"]}) > 1
     lines = [TABLE_HEADER]
     for kind in ("synthetic", "human"):
         for r in report["targets"]:
             if r["kind"] == kind:
-                lines.append(table_row(f"{r['name']} ({r['sex']})", r))
+                label = f"{r['sex']}, {r['engine_used']}" if mixed else r["sex"]
+                lines.append(table_row(f"{r['name']} ({label})", r))
         if kind in report["averages"]:
             lines.append(table_row(f"**average {kind}**", report["averages"][kind],
                                    "ge2e_gap_of_means", "mfcc_gap_of_means"))
     out = ["\n".join(lines), ""]
+    if mixed:
+        out += ["Each voice against its own engine's untouched source above; against Piper "
+                "joe (the built-in engine's base) here:", "",
+                "| set | GE2E joe | GE2E conv | gap vs joe | MFCC gap vs joe | WER joe "
+                "| WER conv |\n|---|---|---|---|---|---|---|"]
+        for kind, a in report["averages"].items():
+            out.append(f"| {kind} ({', '.join(f'{n} {c}' for n, c in a['engines_used'].items())})"
+                       f" | {fmt(a['ge2e_base_joe'])} | {fmt(a['ge2e_converted'])} "
+                       f"| {fmt(a['ge2e_gap_vs_joe_of_means'], '.0f', 100)} % "
+                       f"| {fmt(a['mfcc_gap_vs_joe_of_means'], '.0f', 100)} % "
+                       f"| {fmt(a['wer_base_joe'], '.1f', 100)} % "
+                       f"| {fmt(a['wer_converted'], '.1f', 100)} % |")
+        out.append("")
     narrow = [r for r in report["targets"] if "ge2e_gap_band" in r]
     if narrow:
         out.append("Telephone-band targets, output band-limited to the target's 8 kHz "
@@ -460,9 +501,11 @@ def main(argv: list[str] | None = None) -> int:
                              "results/cloning.json, with --dev results/cloning_dev.json)")
     parser.add_argument("--targets", default="synthetic,human",
                         help="comma-separated kinds: synthetic, human (default %(default)s)")
-    parser.add_argument("--engine", default="builtin", choices=("builtin", "heart"),
+    parser.add_argument("--engine", default="builtin", choices=("builtin", "heart", "auto"),
                         help="the engine to clone with; its own untouched voice is the base "
-                             "(builtin: Piper joe, heart: hibari heart)")
+                             "(builtin: Piper joe, heart: hibari heart; auto: each voice on "
+                             "the engine enrollment picks, against that engine's base and "
+                             "against joe)")
     parser.add_argument("--save-audio", action="store_true",
                         help="write example wavs to benchmarks/results/audio/")
     args = parser.parse_args(argv)
@@ -512,42 +555,50 @@ def main(argv: list[str] | None = None) -> int:
     log(f"  {len(targets)} targets, {len(texts)} held-out sentences each")
 
     log("loading and warming up models ...")
-    engine = get_engine(args.engine)
-    engine.warm_up()
-    warm = targets[0]
-    warm_voice = timbrel.enroll((warm.reference, warm.reference_rate),
-                                transcript=warm.reference_text or "warm up", engine=args.engine)
-    timbrel.synthesize_to_array("Warming up the engine.", warm_voice,
-                                timbrel.SynthesisConfig(seed=SEED))
+    for name in (["builtin", "heart"] if args.engine == "auto" else [args.engine]):
+        get_engine(name).warm_up()
+        warm = targets[0]
+        warm_voice = timbrel.enroll((warm.reference, warm.reference_rate),
+                                    transcript=warm.reference_text or "warm up", engine=name)
+        timbrel.synthesize_to_array("Warming up the engine.", warm_voice,
+                                    timbrel.SynthesisConfig(seed=SEED))
     transcribe(warm.reference, warm.reference_rate)
 
     space = MfccSpeakerSpace.fit([(clip, t.truth_rate) for t in pool for clip in t.truth])
     measures = Measures(space)
 
-    log(f"untouched base voice ({'hibari heart' if args.engine == 'heart' else 'Piper joe'}) ...")
-    base_voice = HeartBase(engine) if args.engine == "heart" else BaseVoice(engine)
-    base_voice.synthesize("Warming up.")
-    base_outputs, base_compute, base_cpu, base_audio = {}, 0.0, 0.0, 0.0
-    for text in texts:
-        started, cpu_started = time.perf_counter(), time.process_time()
-        samples = base_voice.synthesize(text)
-        base_compute += time.perf_counter() - started
-        base_cpu += time.process_time() - cpu_started
-        base_audio += len(samples) / base_voice.rate
-        wer, heard = measures.wer(text, samples, base_voice.rate)
-        base_outputs[text] = {"cer": character_error_rate(text, heard),
-                              "samples": samples, "rate": base_voice.rate,
-                              "ge2e": measures.ge2e(samples, base_voice.rate),
-                              "mfcc": measures.mfcc(samples, base_voice.rate),
-                              "wer": wer, "heard": heard}
+    engine_names = ["builtin", "heart"] if args.engine == "auto" else [args.engine]
+    base_outputs: dict[str, dict] = {}
+    base_compute, base_cpu, base_audio = 0.0, 0.0, 0.0
+    for name in engine_names:
+        log(f"untouched base voice ({'hibari heart' if name == 'heart' else 'Piper joe'}) ...")
+        base_voice = HeartBase(get_engine(name)) if name == "heart" else BaseVoice(
+            get_engine(name))
+        base_voice.synthesize("Warming up.")
+        outputs = base_outputs.setdefault(name, {})
+        for text in texts:
+            started, cpu_started = time.perf_counter(), time.process_time()
+            samples = base_voice.synthesize(text)
+            if name == engine_names[0]:
+                base_compute += time.perf_counter() - started
+                base_cpu += time.process_time() - cpu_started
+                base_audio += len(samples) / base_voice.rate
+            wer, heard = measures.wer(text, samples, base_voice.rate)
+            outputs[text] = {"cer": character_error_rate(text, heard),
+                             "samples": samples, "rate": base_voice.rate,
+                             "ge2e": measures.ge2e(samples, base_voice.rate),
+                             "mfcc": measures.mfcc(samples, base_voice.rate),
+                             "wer": wer, "heard": heard}
     save_dir = RESULTS / "audio" if args.save_audio else None
     if save_dir is not None:
         from timbrel.audio import save_audio
 
         save_dir.mkdir(parents=True, exist_ok=True)
         (save_dir / ".gitignore").write_text("*\n")
-        for i, text in enumerate(texts[:2]):
-            save_audio(save_dir / f"base{i}.wav", base_outputs[text]["samples"], base_voice.rate)
+        for name, outputs in base_outputs.items():
+            for i, text in enumerate(texts[:2]):
+                save_audio(save_dir / f"base-{name}{i}.wav", outputs[text]["samples"],
+                           outputs[text]["rate"])
 
     log("targets ...")
     results = [run_target(t, texts, base_outputs, measures, save_dir, log, args.engine)
@@ -580,7 +631,9 @@ def main(argv: list[str] | None = None) -> int:
         "dev": args.dev,
         "seed": SEED,
         "timbrel_version": timbrel.__version__,
-        "engine": f"{engine.name} {engine.version}",
+        "engine": args.engine if args.engine == "auto" else
+        f"{get_engine(args.engine).name} {get_engine(args.engine).version}",
+        "engine_versions": {name: get_engine(name).version for name in base_outputs},
         "source": source_state(),
         "synthesis_config": {k: (list(v) if isinstance(v, tuple) else v) for k, v in
                              timbrel.SynthesisConfig(seed=SEED).resolved().to_dict().items()},
@@ -589,8 +642,9 @@ def main(argv: list[str] | None = None) -> int:
         "held_out_texts": list(texts),
         "reference_sentences": list(target_module.DEV_REFERENCE_SENTENCES if args.dev
                                     else target_module.REFERENCE_SENTENCES),
-        "base_voice": {text: {"wer": o["wer"], "heard": o["heard"]}
-                       for text, o in base_outputs.items()},
+        "base_voice": {name: {text: {"wer": o["wer"], "heard": o["heard"]}
+                              for text, o in outputs.items()}
+                       for name, outputs in base_outputs.items()},
         "skipped_targets": target_module.skipped(),
         "averages": averages,
         "timings": timings,

@@ -128,7 +128,7 @@ def test_cli_lexicon_for_say_and_voice_add(human_reference, tmp_path, spy):
     library = ["--library", str(tmp_path / "lib")]
     assert main(["voice", "add", "bank", str(human_reference), "--transcript",
                  REFERENCE_TRANSCRIPT, "--consent", "test", "--lexicon", str(lexicon),
-                 *library]) == ExitCode.OK
+                 "--engine", "builtin", *library]) == ExitCode.OK
     from timbrel.library import VoiceLibrary
 
     stored = VoiceLibrary(str(tmp_path / "lib")).get("bank")

@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from .engines import get_engine
+from .engines.source_choice import AUTO, choose_engine
 from .reference import Reference, describe, load_reference, prepare_reference
 from .speaker_encoder import ge2e_embedding
 from .voice import Voice
@@ -27,17 +28,22 @@ def enroll(
     transcript: str | None = None,
     language: str = "en",
     consent: str = "",
-    engine: str = "builtin",
+    engine: str = AUTO,
     defaults: dict[str, Any] | None = None,
     lexicon: list[dict[str, Any]] | None = None,
 ) -> Voice:
     """Make a voice from a 3-30 s clip: a path, a cleaned `Reference` or `(samples, rate)`.
 
-    Without a transcript, the bundled recogniser writes one (English).
+    Without a transcript, the bundled recogniser writes one (English). `engine="auto"`
+    picks the engine whose source voice is nearest the reference in pitch
+    (engines/source_choice.py); the voice records the one used.
     """
     clean = as_reference(reference)
     if transcript is None:
         transcript = auto_transcript(clean, language)
+    if engine == AUTO:
+        engine = choose_engine(clean.samples, clean.sample_rate, language)
+        log.info("cloning with the %s engine (nearest source voice in pitch)", engine)
     chosen = get_engine(engine)
     # The speaker embedding (torch, which releases the GIL) is worked out beside the engine.
     with ThreadPoolExecutor(max_workers=1) as pool:
@@ -79,3 +85,22 @@ def auto_transcript(reference: Reference, language: str) -> str:
     from .recognizer import transcribe_clip
 
     return transcribe_clip(reference.samples, reference.sample_rate)
+
+
+def on_engine(voice: Voice, engine: str) -> Voice:
+    """The same voice (its cleaned reference, transcript, lexicon, defaults) enrolled on
+    another engine; returned unchanged if it already is on it."""
+    if voice.engine == engine:
+        return voice
+    chosen = get_engine(engine)
+    info = dict(voice.reference_info)
+    clean = Reference(
+        samples=voice.reference, sample_rate=voice.reference_rate,
+        source_hash=voice.source_hash,
+        original_seconds=float(info.get("original_seconds", voice.reference_seconds)),
+        bandwidth_hz=float(info.get("bandwidth_hz", voice.reference_rate / 2)),
+        span_seconds=tuple(info.get("span_seconds", (0.0, voice.reference_seconds))),
+        warnings=tuple(info.get("warnings", ())))
+    params = chosen.enroll(clean, transcript=voice.transcript, language=voice.language)
+    return voice.with_changes(engine=chosen.name, engine_version=chosen.version,
+                              params=MappingProxyType(params))

@@ -91,6 +91,10 @@ def adapt_voice(voice: Voice, clips: Sequence[tuple[np.ndarray, int]],
     from .posterior import WARMUP_STEPS, cached_posterior
     from .vits_model import joe_model, joe_paths
 
+    if voice.engine == "heart":  # fine-tuning trains Piper joe: the voice moves to him
+        from ..enrollment import on_engine
+
+        voice = on_engine(voice, "builtin")
     if voice.engine != "builtin" or voice.language != "en":
         raise ValueError("only English voices of the built-in engine can be adapted "
                          f"(this one is {voice.engine}, {voice.language})")

@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 from ..engines import available_engines, get_engine
+from ..engines.source_choice import AUTO
 from ..enrollment import enroll
 from ..render import synthesize_to_file
 from .common import add_library_flag, add_synthesis_flags, library, synthesis_config
@@ -23,7 +24,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     text.add_argument("--text", help="the text to speak")
     text.add_argument("--text-file", metavar="FILE", help="read the text from a file ('-': stdin)")
     parser.add_argument("--transcript", help="what the reference clip says (else recognised)")
-    parser.add_argument("--engine", default="builtin", choices=available_engines(),
+    parser.add_argument("--engine", default=AUTO, choices=[AUTO, *available_engines()],
                         help="engine to clone a --ref with (default %(default)s)")
     parser.add_argument("-o", "--output", required=True, metavar="FILE",
                         help="output audio file (.wav, .flac, .ogg, .mp3)")

@@ -8,6 +8,7 @@ import logging
 import sys
 
 from ..engines import available_engines
+from ..engines.source_choice import AUTO
 from ..enrollment import enroll
 from .common import add_library_flag, library
 
@@ -25,9 +26,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add.add_argument("--language", default="en", choices=("en", "zh"))
     add.add_argument("--lexicon", metavar="FILE",
                      help="pronunciation lexicon (JSONL) stored with the voice")
-    add.add_argument("--engine", default="builtin", choices=available_engines(),
-                     help="builtin: Piper joe + conversion (English, Mandarin); heart: hibari's "
-                          "heart voice converted in its vocoder's frames (English)")
+    add.add_argument("--engine", default=AUTO, choices=[AUTO, *available_engines()],
+                     help="auto (default): the engine whose source voice is nearest the "
+                          "reference in pitch; builtin: Piper joe + conversion (English, "
+                          "Mandarin); heart: hibari's heart voice converted in its vocoder's "
+                          "frames (English)")
     add.add_argument("--consent", default="", help="who agreed to this voice being cloned, how")
     add.add_argument("--force", action="store_true", help="replace a voice of the same name")
     add.set_defaults(func=run_add)
@@ -167,6 +170,9 @@ def run_adapt(args: argparse.Namespace) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 3
     path = voices.add(args.name, adapted, overwrite=True)
+    if adapted.engine != voice.engine:
+        print(f"note: fine-tuning trains the built-in engine's voice, so '{args.name}' moved "
+              f"from the {voice.engine} engine to {adapted.engine}")
     mel = report.training.mel_loss
     print(f"adapted voice '{args.name}' on {report.items} pieces "
           f"({report.audio_seconds:.1f} s of speech): {report.training.steps} steps in "

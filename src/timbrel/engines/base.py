@@ -99,7 +99,8 @@ def get_engine(name: str) -> Engine:
 
 
 def _register_builtins() -> None:
-    if "builtin" in _FACTORIES:
+    """The bundled engines, unless registered already (a worker may register its own)."""
+    if "builtin" in _FACTORIES and "heart" in _FACTORIES:
         return
 
     def builtin() -> Engine:

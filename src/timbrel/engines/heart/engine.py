@@ -1,16 +1,19 @@
 """The "heart" engine: hibari's heart voice, converted toward the enrolled voice in its own
 frames (frame_conversion.py) rather than on finished audio.
 
-English only. Enrollment measures the same speaker profile the built-in engine does (pitch
-median and spread, formants, long-term spectrum) and stores the transform from heart to
-the voice. Synthesis: hibari's phonemes per sentence, its duration model for slower speech
-(and exact length), F0 and spectra changed frame by frame, one waveform pass, resampled to
-the package's working rate, PSOLA for faster speech.
+English; text with Chinese in it is read by the built-in engine (its Mandarin voice),
+with this voice enrolled on it once per process. Enrollment measures the same speaker
+profile the built-in engine does (pitch median and spread, formants, long-term spectrum)
+and stores the transform from heart to the voice. Synthesis: hibari's phonemes per
+sentence, its duration model for slower speech (and exact length), F0 and spectra changed
+frame by frame, one waveform pass, resampled to the package's working rate, PSOLA for
+faster speech.
 """
 
 from __future__ import annotations
 
 import hashlib
+import threading
 import zlib
 from collections.abc import Iterator
 from functools import cached_property
@@ -31,9 +34,11 @@ from ..builtin.conversion import (
     speaker_profile,
 )
 from ..builtin.profile_cache import cache_dir, read_profile, write_profile
+from ..builtin.reading import lexicon_for
 from ..builtin.source_profile import PROFILE_SENTENCES
 from .frame_conversion import convert_frames
 from .heart_model import HOP, SAMPLE_RATE, HeartFrames, HeartModel
+from .heart_text import heart_phrases, needs_mandarin
 
 if TYPE_CHECKING:
     from ...controls import SynthesisConfig
@@ -78,6 +83,8 @@ class HeartEngine(Engine):
 
     def __init__(self, model: HeartModel | None = None) -> None:
         self.model = model or HeartModel()
+        self._lock = threading.Lock()
+        self._twins: dict[str, Voice] = {}  # voice id -> the voice on the built-in engine
 
     @property
     def sample_rate(self) -> int:
@@ -117,8 +124,9 @@ class HeartEngine(Engine):
         params["params_rate"] = int(reference.sample_rate)
         return params
 
-    def _phrases(self, text: str) -> list[str]:
-        phrases = self.model.phonemize(text)
+    def _phrases(self, text: str, voice: Voice, config: SynthesisConfig) -> list[str]:
+        phrases = heart_phrases(text, lexicon_for(voice, config), bool(config.phoneme_mode),
+                                self.model.vocabulary, self.model.phonemize)
         if not phrases:
             raise EngineError(f"nothing the heart voice can say in {text[:40]!r}")
         return phrases
@@ -130,19 +138,43 @@ class HeartEngine(Engine):
     def _natural_seconds(self, phrase: str) -> float:
         return self.model.frames(phrase).frames * HOP / SAMPLE_RATE
 
+    def _mandarin(self, text: str, voice: Voice, config: SynthesisConfig
+                  ) -> tuple[Engine, Voice] | None:
+        """For text with Chinese in it: the built-in engine and this voice enrolled on it
+        (once per voice and process), which read it with its Mandarin voice."""
+        if not needs_mandarin(text, config.language, bool(config.phoneme_mode)):
+            return None
+        from ..base import get_engine
+
+        with self._lock:
+            twin = self._twins.get(voice.id)
+            if twin is None:
+                from ...enrollment import on_engine
+
+                twin = self._twins[voice.id] = on_engine(voice, "builtin")
+        return get_engine("builtin"), twin
+
     def estimate_seconds(self, text: str, voice: Voice, config: SynthesisConfig
                          ) -> list[float]:
+        mandarin = self._mandarin(text, voice, config)
+        if mandarin is not None:
+            return mandarin[0].estimate_seconds(text, mandarin[1], config)
         speed = self._speed(config)
-        return [self._natural_seconds(p) / speed for p in self._phrases(text)]
+        return [self._natural_seconds(p) / speed for p in self._phrases(text, voice, config)]
 
     def synthesize(self, text: str, voice: Voice, config: SynthesisConfig, *,
                    target_seconds: float | None = None) -> Iterator[AudioChunk]:
         if voice.engine != self.name:
             raise EngineError(f"voice was made by engine '{voice.engine}', not '{self.name}'")
+        mandarin = self._mandarin(text, voice, config)
+        if mandarin is not None:
+            yield from mandarin[0].synthesize(text, mandarin[1], config,
+                                              target_seconds=target_seconds)
+            return
         params = ConversionParams.from_dict(dict(voice.params))
         params_rate = int(voice.params.get("params_rate", WORK_RATE))
         prosody = prosody_for(config.emotion, config.emotion_intensity)
-        phrases = self._phrases(text)
+        phrases = self._phrases(text, voice, config)
         natural = [self.model.frames(p) for p in phrases]
         if target_seconds is None:
             speed = self._speed(config)

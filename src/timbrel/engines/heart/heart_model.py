@@ -86,6 +86,11 @@ class HeartModel:
         with self._lock:
             return [p for p in self.tts.phonemize(text) if p.strip()]
 
+    @cached_property
+    def vocabulary(self) -> frozenset[str]:
+        """The phoneme symbols the network knows."""
+        return frozenset(self.tts.vocab)
+
     def ids(self, phonemes: str) -> list[int]:
         return list(self.tts.ids(phonemes))
 
