@@ -183,7 +183,7 @@ def run_point(args) -> dict:
 
     base = score(None)
     zero_shot_voice = timbrel.enroll((target.reference, target.reference_rate),
-                                     transcript=target.reference_text)
+                                     transcript=target.reference_text, engine="builtin")
     zero_shot = score(zero_shot_voice)
     if args.target == "allison":
         clips, transcripts = allison_clips(args.seconds)

@@ -169,7 +169,7 @@ def check_split() -> None:
 
 def _voice(name: str) -> timbrel.Voice:
     if name == "codec2-16k (two speakers)":  # enrolled exactly as benchmarks/controls.py does
-        return timbrel.enroll(CODEC2_16K, transcript="")
+        return timbrel.enroll(CODEC2_16K, transcript="", engine="builtin")
     if " + " in name:
         return _paired_voice(*name.split(" + "))
     extra = {voice.name: voice for voice in (*EXTRA_DEV_VOICES, *DEV_SYNTHETIC_VOICES)}
@@ -182,7 +182,7 @@ def _voice(name: str) -> timbrel.Voice:
     else:
         target = synthetic_target(next(v for v in SYNTHETIC_VOICES if v.name == name), ())
     return timbrel.enroll((target.reference, target.reference_rate),
-                          transcript=target.reference_text)
+                          transcript=target.reference_text, engine="builtin")
 
 
 def _paired_voice(first: str, second: str) -> timbrel.Voice:
@@ -199,7 +199,7 @@ def _paired_voice(first: str, second: str) -> timbrel.Voice:
         if pieces:
             pieces.append(np.zeros(int(0.3 * rate), np.float32))
         pieces.append(np.asarray(samples, np.float32))
-    return timbrel.enroll((np.concatenate(pieces), rate), transcript="")
+    return timbrel.enroll((np.concatenate(pieces), rate), transcript="", engine="builtin")
 
 
 def _rendered(voice_name: str, voices: dict, text: str, settings: dict) -> tuple[np.ndarray, int]:

@@ -45,13 +45,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--json", default=str(HERE / "results" / "enrollment_time.json"))
+    parser.add_argument("--engine", default="auto", choices=("auto", "builtin", "heart"),
+                        help="auto (the default path) also times choosing the engine")
     args = parser.parse_args()
 
     samples, rate = targets.allison_ten_seconds()
-    transcript = timbrel.enroll((samples, rate)).transcript  # warm-up 1 (recogniser too)
-    voice = timbrel.enroll((samples, rate), transcript=transcript)  # warm-up 2
-    given = timed(lambda: timbrel.enroll((samples, rate), transcript=transcript), args.runs)
-    automatic = timed(lambda: timbrel.enroll((samples, rate)), args.runs)
+    engine = args.engine
+    transcript = timbrel.enroll((samples, rate), engine=engine).transcript  # warm-up 1
+    voice = timbrel.enroll((samples, rate), transcript=transcript, engine=engine)  # warm-up 2
+    given = timed(lambda: timbrel.enroll((samples, rate), transcript=transcript,
+                                         engine=engine), args.runs)
+    automatic = timed(lambda: timbrel.enroll((samples, rate), engine=engine), args.runs)
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "ten-seconds.tvoice"
         voice.save(path)
@@ -61,9 +65,11 @@ def main() -> None:
     rows = [("enroll 10 s, transcript given", given, 1.0),
             ("enroll 10 s, automatic transcript", automatic, 1.0),
             ("load a saved voice", (loads, loads), 0.05)]
-    print(f"reference {len(samples) / rate:.1f} s; transcript: {transcript!r}")
+    print(f"reference {len(samples) / rate:.1f} s, engine {args.engine} -> {voice.engine}; "
+          f"transcript: {transcript!r}")
     print(f"{'step':36s} {'median s':>9s} {'min':>7s} {'max':>7s} {'CPU s':>7s}  goal")
-    result = {"reference_seconds": len(samples) / rate, "runs": args.runs}
+    result = {"reference_seconds": len(samples) / rate, "runs": args.runs,
+              "engine": args.engine, "engine_used": voice.engine}
     for name, (walls, cpus), goal in rows:
         median = statistics.median(walls)
         print(f"{name:36s} {median:9.3f} {min(walls):7.3f} {max(walls):7.3f} "

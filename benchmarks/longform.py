@@ -102,9 +102,13 @@ def main() -> None:
     parser.add_argument("--loudness", type=float, default=None,
                         help="target loudness in LUFS (default: the voice's, -23)")
     parser.add_argument("--json", help="write all figures and per-segment rows here")
+    parser.add_argument("--engine", default="auto", choices=("auto", "builtin", "heart"),
+                        help="the engine the voice is enrolled with (auto: the default "
+                             "path, heart for this reference)")
     args = parser.parse_args()
 
-    voice = timbrel.enroll(REFERENCE, transcript=TRANSCRIPT)
+    voice = timbrel.enroll(REFERENCE, transcript=TRANSCRIPT, engine=args.engine)
+    print(f"voice on the {voice.engine} engine")
     config = timbrel.SynthesisConfig(seed=1, loudness_lufs=args.loudness)
     target_lufs = config.resolved(dict(voice.defaults)).loudness_lufs
     list(timbrel.synthesize("Warm up.", voice, config))  # engine, watermark model loaded
@@ -191,7 +195,8 @@ def main() -> None:
           "segment at the target with a small spread")
     if args.json:
         with open(args.json, "w", encoding="utf-8") as handle:
-            json.dump({"figures": figures, "segments": rows}, handle, indent=1)
+            json.dump({"engine": voice.engine, "figures": figures, "segments": rows}, handle,
+                      indent=1)
 
 
 if __name__ == "__main__":

@@ -98,7 +98,8 @@ def main(argv: list[str] | None = None) -> int:
     engine_time = engine_audio = 0.0
     for target in targets:
         voice = timbrel.enroll((target.reference, target.reference_rate),
-                               transcript=target.reference_text or "", language="en")
+                               transcript=target.reference_text or "", language="en",
+                               engine="builtin")
         engine.mandarin.params_for(voice)  # measured once per voice; not part of the RTF
         zh_out, en_out = [], []
         for text in sentences:
@@ -129,7 +130,7 @@ def main(argv: list[str] | None = None) -> int:
     # A Mandarin reference (the Baker voice) speaks English.
     reference = np.concatenate(list(raw.values())[:2])
     zh_voice = timbrel.enroll((reference, RATE), transcript="".join(sentences[:2]),
-                              language="zh")
+                              language="zh", engine="builtin")
     rng = np.random.default_rng(0)
     joe = np.concatenate([engine.model.synthesize_ids(engine.model.phoneme_ids(p),
                                                       PiperScales(), rng)

@@ -84,17 +84,17 @@ VARIANTS = {
 def dev_voices(codec2: bool = False) -> dict[str, timbrel.Voice]:
     if codec2:  # the voice controls.py's speed section uses, on the dev sentences
         return {"codec2 two-speaker": timbrel.enroll(
-            "/usr/share/codec2/raw/speech_orig_16k.wav", transcript="")}
+            "/usr/share/codec2/raw/speech_orig_16k.wav", transcript="", engine="builtin")}
     made = {}
     with tempfile.TemporaryDirectory() as tmp:
         for name in ("slt", "rms"):
             path = Path(tmp) / f"{name}.wav"
             subprocess.run(["flite", "-voice", name, "-t", RAINBOW, "-o", str(path)],
                            check=True)
-            made[f"flite-{name}"] = timbrel.enroll(path, transcript="")
+            made[f"flite-{name}"] = timbrel.enroll(path, transcript="", engine="builtin")
     pieces = [decode_g722(ALLISON_DIR / f"{name}.g722") for name in ALLISON_REFERENCE]
     made["allison"] = timbrel.enroll((np.concatenate([p[0] for p in pieces]), pieces[0][1]),
-                                     transcript="")
+                                     transcript="", engine="builtin")
     return made
 
 

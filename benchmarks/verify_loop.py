@@ -104,13 +104,13 @@ def dev_voice(name: str) -> timbrel.Voice:
         spec = next(v for v in DEV_SYNTHETIC_VOICES if v.name == name)
         target = synthetic_target(spec, DEV_HELD_OUT_TEXTS[:1], DEV_REFERENCE_SENTENCES)
         return timbrel.enroll((target.reference, target.reference_rate),
-                              transcript=target.reference_text)
+                              transcript=target.reference_text, engine="builtin")
     raw = np.fromfile(f"{CODEC2_RAW}/{name}.raw", dtype="<i2").astype(np.float32) / 32768
-    return timbrel.enroll((raw, 8000))
+    return timbrel.enroll((raw, 8000), engine="builtin")
 
 
 def codec2_voice() -> timbrel.Voice:
-    return timbrel.enroll(load_audio(REFERENCE), transcript=TRANSCRIPT)
+    return timbrel.enroll(load_audio(REFERENCE), transcript=TRANSCRIPT, engine="builtin")
 
 
 def evaluate(voice: timbrel.Voice, other: timbrel.Voice, texts: list[str], name: str,
@@ -209,9 +209,10 @@ def held_out_rows(thresholds: Thresholds, per_voice: int = 40) -> list[dict]:
 
     humans = {t.name: t for t in build_targets(kinds=("human",), quick=True)}
     voices = {"allison": timbrel.enroll((humans["allison"].reference,
-                                         humans["allison"].reference_rate)),
+                                         humans["allison"].reference_rate), engine="builtin"),
               "codec2-ve9qrp": timbrel.enroll((humans["codec2-ve9qrp"].reference,
-                                               humans["codec2-ve9qrp"].reference_rate)),
+                                               humans["codec2-ve9qrp"].reference_rate),
+                                              engine="builtin"),
               "codec2 reference": codec2_voice()}
     imposters = {"allison": "codec2-ve9qrp", "codec2-ve9qrp": "allison",
                  "codec2 reference": "codec2-ve9qrp"}

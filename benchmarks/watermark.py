@@ -199,17 +199,18 @@ def attacks(seed: int) -> dict[str, Callable[[Clip], Clip]]:
 def timbrel_voices(count: int) -> list[tuple[str, object]]:
     import timbrel
 
-    voices = [("codec2-female", timbrel.enroll(HUMAN_REF, transcript=HUMAN_REF_TEXT))]
+    voices = [("codec2-female", timbrel.enroll(HUMAN_REF, transcript=HUMAN_REF_TEXT,
+                                               engine="builtin"))]
     if count > 1:
         male = np.fromfile(MALE_RAW, dtype="<i2").astype(np.float32) / 32768.0
-        voices.append(("codec2-male", timbrel.enroll((male[: 8000 * 12], 8000))))
+        voices.append(("codec2-male", timbrel.enroll((male[: 8000 * 12], 8000), engine="builtin")))
     if count > 2:
         longest = sorted(allison_paths(), key=lambda p: -Path(p).stat().st_size)[:5]
         pieces = [read_allison(p) for p in longest]
         gap = np.zeros(pieces[0][1] // 4, np.float32)
         joined = np.concatenate([x for s, _ in pieces for x in (s, gap)])
         voices.append(("allison", timbrel.enroll((joined[: pieces[0][1] * 14],
-                                                  pieces[0][1]))))
+                                                  pieces[0][1]), engine="builtin")))
     return voices
 
 
