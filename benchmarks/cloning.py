@@ -517,6 +517,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"unknown target kind(s): {', '.join(sorted(unknown))}")
 
     wall = time.perf_counter()
+    source = source_state()  # the code this process loads now (the tree may change meanwhile)
     load_start = os.getloadavg()
     warnings.filterwarnings("ignore")
     logging.basicConfig(level=logging.ERROR)
@@ -634,7 +635,7 @@ def main(argv: list[str] | None = None) -> int:
         "engine": args.engine if args.engine == "auto" else
         f"{get_engine(args.engine).name} {get_engine(args.engine).version}",
         "engine_versions": {name: get_engine(name).version for name in base_outputs},
-        "source": source_state(),
+        "source": source,
         "synthesis_config": {k: (list(v) if isinstance(v, tuple) else v) for k, v in
                              timbrel.SynthesisConfig(seed=SEED).resolved().to_dict().items()},
         "machine": {"cpus": os.cpu_count(), "platform": platform.platform(),
