@@ -128,3 +128,51 @@ def test_retimed_frames_keep_their_ends_and_voicing():
 def test_english_only(male_reference):
     with pytest.raises(EngineError, match="English only"):
         timbrel.enroll(male_reference, engine="heart", transcript="你好", language="zh")
+
+
+def test_frames_are_labelled_with_their_phonemes():
+    model = get_engine("heart").model
+    phrase = model.phonemize("Dinner is ready.")[0]
+    frames = model.frames(phrase)
+    assert frames.labels is not None and len(frames.labels) == frames.frames
+    runs = [label for i, label in enumerate(frames.labels)
+            if i == 0 or label != frames.labels[i - 1]]
+    assert runs[0] == "sil" and runs[-1] == "sil"
+    assert [r for r in runs if r != "sil"] == ["d", "ɪ", "n", "ə", "ɹ", "ɪ", "z", "ɹ", "ɛ",
+                                                "d", "i"]
+    slower = model.frames(phrase, 0.7)
+    assert slower.labels is not None and slower.frames > frames.frames
+
+
+def test_each_frame_gets_its_phonemes_correction():
+    from timbrel.engines.builtin.phoneme_correction import PhonemeCorrections
+
+    frames = flat_frames()
+    labels = np.array(["sil"] * 5 + ["a"] * 20 + ["s"] * 15, dtype=object)
+    frames = HeartFrames(*[getattr(frames, name) for name in
+                           ("harmonic_log", "harmonic_phase", "noise_log", "residual_log",
+                            "residual_phase", "f0")], labels=labels)
+    gains = np.stack([np.zeros(513), np.full(513, 6.0), np.full(513, -6.0)]).astype(np.float32)
+    corrections = PhonemeCorrections(("#global", "a", "s"), gains)
+    params = ConversionParams(np.log(150.0), 1.0, 1.0, np.full(513, 3.0, np.float32))
+    moved = convert_frames(frames, get_engine("heart").source, params, 22050,
+                           corrections=corrections)
+    change_db = (moved.noise_log - frames.noise_log)[300] / (np.log(10.0) / 20.0)
+    assert change_db[12] == pytest.approx(6.0, abs=1e-3)  # inside "a", away from its edges
+    assert change_db[33] == pytest.approx(-6.0, abs=1e-3)
+    assert change_db[1] == pytest.approx(0.0, abs=1e-3)  # silence: the global entry
+
+
+def test_phoneme_corrections_when_switched_on(male_reference, monkeypatch):
+    from timbrel.engines.heart import engine as heart_engine
+
+    assert "phoneme_labels" not in timbrel.enroll(male_reference, engine="heart",
+                                                  transcript=TEXT).params  # off: measured
+    monkeypatch.setattr(heart_engine, "PHONEME_CORRECTIONS", True)
+    voice = timbrel.enroll(male_reference, engine="heart", transcript=TEXT)
+    assert {"#global", "#vowel"} <= set(voice.params["phoneme_labels"].split())
+    plain = timbrel.enroll(male_reference, engine="heart", transcript="")
+    assert "phoneme_labels" not in plain.params
+    audio, rate = timbrel.synthesize_to_array("Dinner is ready.", voice,
+                                              timbrel.SynthesisConfig(seed=0))
+    assert 0.5 < len(audio) / rate < 3.0

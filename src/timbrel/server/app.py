@@ -95,10 +95,10 @@ async def _warm_up(state: ServerState) -> None:
     from ..engines import get_engine
 
     def load() -> None:
-        engine = get_engine("builtin")
-        warm = getattr(engine, "warm_up", None)
-        if warm:
-            warm()
+        for name in ("builtin", "heart"):  # the two a new voice may be enrolled on
+            warm = getattr(get_engine(name), "warm_up", None)
+            if warm:
+                warm()
 
     try:
         await state.engines.call(load)

@@ -9,9 +9,12 @@ tilt) is added to their log magnitudes.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 
 from ..builtin.conversion import ConversionParams, SpeakerProfile, tilt_curve, warp_axis
+from ..builtin.phoneme_correction import PhonemeCorrections
 from .heart_model import BINS, SAMPLE_RATE, VOICED_HZ, HeartFrames
 
 FREQS = np.linspace(0.0, SAMPLE_RATE / 2.0, BINS)
@@ -26,6 +29,13 @@ def on_frame_bins(values_db: np.ndarray, rate: int) -> np.ndarray:
     return np.interp(FREQS, grid, values_db)
 
 
+@lru_cache(maxsize=4)
+def frame_bins_matrix(bins: int, rate: int) -> np.ndarray:
+    """[BINS, bins] linear interpolation from conversion's grid (0 .. rate/2) to the frames'
+    bins, holding the last value above rate/2 (`on_frame_bins` for many curves at once)."""
+    return np.stack([on_frame_bins(column, rate) for column in np.eye(bins)], axis=1)
+
+
 def mapped_f0(f0: np.ndarray, source: SpeakerProfile, median_log: float, spread: float
               ) -> np.ndarray:
     """Voiced frames' F0 moved to the new median, deviations (in log F0) scaled by spread."""
@@ -38,20 +48,27 @@ def mapped_f0(f0: np.ndarray, source: SpeakerProfile, median_log: float, spread:
 
 def convert_frames(frames: HeartFrames, source: SpeakerProfile, params: ConversionParams,
                    params_rate: int, *, pitch_semitones: float = 0.0, pitch_range: float = 1.0,
-                   tilt_db: float = 0.0) -> HeartFrames:
+                   tilt_db: float = 0.0, corrections: PhonemeCorrections | None = None
+                   ) -> HeartFrames:
     """The frames of the source voice, moved toward the voice `params` describes.
 
     `params_rate` is the sample rate the params' correction curve was measured at;
     `pitch_semitones` and `pitch_range` add a shift and scale the spread (controls,
-    emotion); `tilt_db` tilts the spectrum above 1 kHz (emotion)."""
+    emotion); `tilt_db` tilts the spectrum above 1 kHz (emotion). With `corrections` and
+    labelled frames, each frame gets its phoneme's correction instead of the global one."""
     median = params.log_f0_median + pitch_semitones * np.log(2.0) / 12.0
     f0 = mapped_f0(frames.f0, source, median, params.log_f0_spread * pitch_range)
 
     def warped(part: np.ndarray) -> np.ndarray:
         return warp_axis(part.T, params.warp_ratio, FREQS).T
 
-    gain_db = on_frame_bins(params.correction_db.astype(np.float64), params_rate)
-    gain_db = gain_db + tilt_curve(tilt_db, FREQS)
+    if corrections is not None and frames.labels is not None:
+        per_frame = corrections.gain_matrix(frames.labels)  # [conversion bins, frames]
+        gain_db = frame_bins_matrix(per_frame.shape[0], params_rate) @ per_frame
+        gain_db = gain_db + tilt_curve(tilt_db, FREQS)[:, None]
+    else:
+        gain_db = on_frame_bins(params.correction_db.astype(np.float64), params_rate)
+        gain_db = gain_db + tilt_curve(tilt_db, FREQS)
     moved = HeartFrames(
         harmonic_log=warped(frames.harmonic_log),
         harmonic_phase=warped(frames.harmonic_phase),
@@ -59,5 +76,6 @@ def convert_frames(frames: HeartFrames, source: SpeakerProfile, params: Conversi
         residual_log=warped(frames.residual_log),
         residual_phase=warped(frames.residual_phase),
         f0=f0.astype(np.float32),
+        labels=frames.labels,
     )
     return moved.with_gain((gain_db * LOG_PER_DB).astype(np.float32))

@@ -19,6 +19,8 @@ from functools import cached_property
 
 import numpy as np
 
+from .heart_labels import frame_labels
+
 SAMPLE_RATE = 24000
 HOP = 300  # samples per frame
 BINS = 601  # frequency bins of the frame spectra (n_fft 1200)
@@ -35,6 +37,7 @@ class HeartFrames:
     residual_log: np.ndarray
     residual_phase: np.ndarray
     f0: np.ndarray
+    labels: np.ndarray | None = None  # [frames] phoneme labels (heart_labels.py), if known
 
     @property
     def frames(self) -> int:
@@ -60,10 +63,11 @@ class HeartFrames:
         def spread(part: np.ndarray) -> np.ndarray:
             return part[:, lower] * (1.0 - weight) + part[:, upper] * weight
 
+        nearest = np.round(position).astype(int)
         return HeartFrames(spread(self.harmonic_log), spread(self.harmonic_phase),
                            spread(self.noise_log), spread(self.residual_log),
-                           spread(self.residual_phase),
-                           self.f0[np.round(position).astype(int)])
+                           spread(self.residual_phase), self.f0[nearest],
+                           None if self.labels is None else self.labels[nearest])
 
 
 class HeartModel:
@@ -94,16 +98,35 @@ class HeartModel:
     def ids(self, phonemes: str) -> list[int]:
         return list(self.tts.ids(phonemes))
 
+    @cached_property
+    def session(self):
+        """hibari's network with one more output: each phoneme id's length (in steps of
+        two frames), read where the graph feeds its lengths to the frame expansion."""
+        import onnx
+        import onnxruntime
+
+        model = onnx.load(self.tts.model_path)
+        expansion = next(node for node in model.graph.node if node.op_type == "CumSum")
+        model.graph.output.append(onnx.helper.make_tensor_value_info(
+            expansion.input[0], onnx.TensorProto.INT64, None))
+        options = onnxruntime.SessionOptions()
+        options.intra_op_num_threads = options.inter_op_num_threads = self.threads
+        options.log_severity_level = 3
+        return onnxruntime.InferenceSession(model.SerializeToString(), options,
+                                            providers=["CPUExecutionProvider"])
+
     def frames(self, phonemes: str, speed: float = 1.0) -> HeartFrames:
         """The network's frames for one phoneme string at `speed` (its own duration model:
-        1.0 natural, 2.0 twice as fast)."""
+        1.0 natural, 2.0 twice as fast), each labelled with its phoneme."""
         ids = self.ids(phonemes)
         if len(ids) < 3:
             raise ValueError("nothing to say")
-        outputs = self.tts.sess.run(None, {"ids": np.asarray([ids], np.int64),
-                                           "speed": np.asarray([speed], np.float32)})
+        *outputs, steps = self.session.run(None, {"ids": np.asarray([ids], np.int64),
+                                                  "speed": np.asarray([speed], np.float32)})
         parts = [np.asarray(output[0], dtype=np.float32) for output in outputs]
-        return HeartFrames(*parts)
+        symbols = [c for c in phonemes if c in self.vocabulary]
+        labels = frame_labels(symbols, np.asarray(steps).reshape(-1), parts[-1].shape[0])
+        return HeartFrames(*parts, labels=labels)
 
     @staticmethod
     def render(frames: HeartFrames, rng: np.random.Generator) -> np.ndarray:
