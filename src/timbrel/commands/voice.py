@@ -94,6 +94,8 @@ def run_add(args: argparse.Namespace) -> int:
     path = voices.add(args.name, voice, overwrite=args.force)
     print(f"added voice '{args.name}' ({voice.reference_seconds:.1f} s reference) -> {path}")
     print(f"transcript: {voice.transcript or '(none)'}")
+    chosen = " (nearest source voice in pitch)" if args.engine == AUTO else ""
+    print(f"engine: {voice.engine}{chosen}")
     for warning in voice.reference_info.get("warnings", []):
         print(f"warning: {warning}", file=sys.stderr)
     return 0
