@@ -176,3 +176,35 @@ def test_phoneme_corrections_when_switched_on(male_reference, monkeypatch):
     audio, rate = timbrel.synthesize_to_array("Dinner is ready.", voice,
                                               timbrel.SynthesisConfig(seed=0))
     assert 0.5 < len(audio) / rate < 3.0
+
+
+def test_warp_choice_prefers_the_share_that_matches_a_warped_reading(monkeypatch):
+    """A reference made from heart itself with its spectra stretched by 0.85: the chooser
+    must not pick 'no warp', and the distance must fall toward the stretch it was given."""
+    from timbrel.engines.heart import engine as heart_engine
+    from timbrel.engines.heart.warp_choice import SHARES, chosen_share
+
+    engine = get_engine("heart")
+    text = "The birch canoe slid on the smooth planks. Glue the sheet to the dark blue."
+    phrases = engine.model.phonemize(text)
+    reading = [engine.model.frames(p) for p in phrases]
+    plain = np.concatenate([engine.rendered(f, np.random.default_rng(i))
+                            for i, f in enumerate(reading)])
+    stretched = ConversionParams(engine.source.log_f0_median, 1.0, 0.85,
+                                 np.zeros(513, np.float32))
+    target = np.concatenate([engine.rendered(convert_frames(f, engine.source, stretched, 22050),
+                                             np.random.default_rng(i))
+                             for i, f in enumerate(reading)])
+
+    def params_for(share: float) -> ConversionParams:
+        return ConversionParams(engine.source.log_f0_median, 1.0, 0.85 ** share,
+                                np.zeros(513, np.float32))
+
+    share, distances = chosen_share(
+        reading, plain, target, 22050, 11025.0,
+        convert=lambda f, p: convert_frames(f, engine.source, p, 22050), params_for=params_for)
+    assert set(distances) == set(SHARES)
+    assert share >= 0.75 and distances[1.0] < distances[0.0]
+    monkeypatch.setattr(heart_engine, "WARP_CHOICE", True)
+    voice = timbrel.enroll((target, 22050), engine="heart", transcript=text)
+    assert voice.params["warp_share"] in SHARES

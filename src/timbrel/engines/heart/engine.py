@@ -42,6 +42,7 @@ from .frame_conversion import convert_frames
 from .heart_labels import sample_labels
 from .heart_model import HOP, SAMPLE_RATE, HeartFrames, HeartModel
 from .heart_text import heart_phrases, needs_mandarin
+from .warp_choice import chosen_share
 
 if TYPE_CHECKING:
     from ...controls import SynthesisConfig
@@ -82,6 +83,13 @@ SPEED_LIMITS = (0.25, 4.0)  # what hibari's duration model is asked for, at most
 # 3.3 %); power smoothed over 300 Hz first 0.644 / 0.649; smoothed over 1/4 octave
 # 0.641 / 0.667. Lower by GE2E everywhere, WER up; the MFCC measure rose on Allison only.
 PHONEME_CORRECTIONS = False
+# The warp share chosen per voice by the mel-cepstral distance of heart's converted reading
+# of the transcript to the reference (warp_choice.py; shares 0-1 in quarters): off. Dev set
+# against the fixed half (GE2E, GE2E / MFCC gap, WER): synthetic 0.677 -> 0.678, 39.0 /
+# 21.0 -> 39.3 / 22.1 %, 2.4 -> 2.2 %; human 0.685 -> 0.715, 11.0 / -0.1 -> 23.9 / -57.2 %
+# (both Allison clips chose 0.25: GE2E 0.683 -> 0.726 but MFCC similarity 0.821 -> 0.772).
+# The two measures split on the human voices and the synthetic gain is within noise.
+WARP_CHOICE = False
 
 
 class HeartEngine(Engine):
@@ -130,8 +138,12 @@ class HeartEngine(Engine):
                                      reference.bandwidth_hz)
         except ValueError as error:
             raise EngineError(f"cannot enroll this reference: {error}") from error
+        share = WARP_SHARE
+        if WARP_CHOICE and transcript.strip():
+            share = self._chosen_share(reference, target, transcript)
         params = conversion_params(self.source, target, reference.sample_rate,
-                                   CORRECTION_OCTAVES, WARP_SHARE).to_dict()
+                                   CORRECTION_OCTAVES, share).to_dict()
+        params["warp_share"] = share
         params["bandwidth_hz"] = float(reference.bandwidth_hz)
         params["params_rate"] = int(reference.sample_rate)
         if PHONEME_CORRECTIONS and transcript.strip():
@@ -144,6 +156,29 @@ class HeartEngine(Engine):
             else:
                 params.update(corrections.to_params())
         return params
+
+    def _chosen_share(self, reference: Reference, target: SpeakerProfile, transcript: str
+                      ) -> float:
+        """The warp share that brings heart's reading of the transcript nearest the
+        reference (warp_choice.py)."""
+        rate = reference.sample_rate
+        reading, pieces = [], []
+        for index, phrase in enumerate(self.model.phonemize(transcript)):
+            try:
+                frames = self.model.frames(phrase)
+            except ValueError:
+                continue
+            reading.append(frames)
+            pieces.append(self.rendered(frames, phrase_rng(0, index, phrase)))
+        if not reading:
+            return WARP_SHARE
+        share, distances = chosen_share(
+            reading, np.concatenate(pieces), reference.samples, rate, reference.bandwidth_hz,
+            convert=lambda frames, params: convert_frames(frames, self.source, params, rate),
+            params_for=lambda s: conversion_params(self.source, target, rate,
+                                                   CORRECTION_OCTAVES, s))
+        log.debug("warp share distances %s: %s", distances, share)
+        return share
 
     def _phoneme_corrections(self, reference: Reference, transcript: str, warp_ratio: float
                              ) -> PhonemeCorrections:
