@@ -208,3 +208,18 @@ def test_warp_choice_prefers_the_share_that_matches_a_warped_reading(monkeypatch
     monkeypatch.setattr(heart_engine, "WARP_CHOICE", True)
     voice = timbrel.enroll((target, 22050), engine="heart", transcript=text)
     assert voice.params["warp_share"] in SHARES
+
+
+def test_a_requested_pitch_shift_fades_the_harmonic_phase():
+    from timbrel.engines.heart.frame_conversion import SHIFT_PHASE_OCTAVES
+
+    frames = flat_frames()
+    frames = HeartFrames(frames.harmonic_log, frames.harmonic_phase + 0.5, frames.noise_log,
+                         frames.residual_log, frames.residual_phase, frames.f0)
+    params = ConversionParams(np.log(150.0), 1.0, 1.0, np.zeros(513, np.float32))
+    source = get_engine("heart").source
+    kept = convert_frames(frames, source, params, 22050)
+    assert np.allclose(kept.harmonic_phase, 0.5)  # the voice's own conversion keeps it
+    down = convert_frames(frames, source, params, 22050, pitch_semitones=-12.0)
+    expected = 0.5 * np.exp(-0.5 * (1.0 / SHIFT_PHASE_OCTAVES) ** 2)
+    assert np.allclose(down.harmonic_phase, expected, atol=1e-6)

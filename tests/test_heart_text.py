@@ -82,3 +82,22 @@ def test_chinese_text_is_read_by_the_builtin_engine_in_the_same_voice(voice):
     english, _ = timbrel.synthesize_to_array("Let us go.", voice, config)
     assert not np.array_equal(english, timbrel.synthesize_to_array("Let us go.", twin,
                                                                    config)[0])
+
+
+def test_the_cli_names_a_symbol_the_heart_voice_lacks(tmp_path, capsys):
+    import soundfile
+
+    from timbrel.cli import main
+
+    engine = get_engine("heart")
+    rng = np.random.default_rng(0)
+    clip = np.concatenate([engine.rendered(engine.model.frames(p), rng) for p in
+                           engine.model.phonemize("The birch canoe slid on the smooth "
+                                                  "planks. Glue the sheet to the dark blue "
+                                                  "background.")])
+    reference = tmp_path / "ref.wav"
+    soundfile.write(str(reference), clip, engine.sample_rate)
+    code = main(["say", "--ref", str(reference), "--transcript", "The birch canoe.",
+                 "--engine", "heart", "--text", "A bad [[ǂa]] symbol.", "-o",
+                 str(tmp_path / "out.wav")])
+    assert code == 3 and "no phoneme for 'ǂ'" in capsys.readouterr().err

@@ -41,7 +41,7 @@ from ..builtin.source_profile import PROFILE_SENTENCES
 from .frame_conversion import convert_frames
 from .heart_labels import sample_labels
 from .heart_model import HOP, SAMPLE_RATE, HeartFrames, HeartModel
-from .heart_text import heart_phrases, needs_mandarin
+from .heart_text import HeartTextError, heart_phrases, needs_mandarin
 from .warp_choice import chosen_share
 
 if TYPE_CHECKING:
@@ -207,7 +207,7 @@ class HeartEngine(Engine):
         phrases = heart_phrases(text, lexicon_for(voice, config), bool(config.phoneme_mode),
                                 self.model.vocabulary, self.model.phonemize)
         if not phrases:
-            raise EngineError(f"nothing the heart voice can say in {text[:40]!r}")
+            raise HeartTextError(f"nothing the heart voice can say in {text[:40]!r}")
         return phrases
 
     def _speed(self, config: SynthesisConfig) -> float:

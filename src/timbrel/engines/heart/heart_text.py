@@ -28,8 +28,9 @@ _R_LESS_NURSE = re.compile(r"ɜ(?!ɹ)")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
 
-class HeartTextError(EngineError):
-    """Input the heart voice cannot read; the message names the part."""
+class HeartTextError(EngineError, ValueError):
+    """Input the heart voice cannot read (bad input, so also a ValueError); the message
+    names the part."""
 
 
 def needs_mandarin(text: str, language: str | None, phoneme_mode: bool) -> bool:
