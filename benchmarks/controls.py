@@ -289,8 +289,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--speeds", default=",".join(map(str, SPEEDS)),
                         help="speeds for the speed section, 1.0 first (lengths are relative "
                              "to the first)")
-    parser.add_argument("--engine", default="builtin", choices=("builtin", "heart"),
-                        help="the engine the voices are enrolled with")
+    parser.add_argument("--engine", default="builtin", choices=("builtin", "heart", "auto"),
+                        help="the engine the voices are enrolled with (auto: the default "
+                             "path, each voice on the engine nearest it in pitch)")
     parser.add_argument("--only", default=",".join(ALL_SECTIONS),
                         help="comma-separated sections to run (default: all)")
     args = parser.parse_args(argv)
@@ -303,7 +304,8 @@ def main(argv: list[str] | None = None) -> int:
     train = TRAIN_SENTENCES[:4] if args.quick else TRAIN_SENTENCES
     test = HELD_OUT_SENTENCES[:3] if args.quick else HELD_OUT_SENTENCES
     report: dict = {"command": " ".join(["benchmarks/controls.py", *sys.argv[1:]]),
-                    "engine": args.engine, "voices": list(all_voices)}
+                    "engine": args.engine, "voices": list(all_voices),
+                    "voice_engines": {name: v.engine for name, v in all_voices.items()}}
     first = next(iter(all_voices.values()), None)
     if "emotion" in sections:
         emotion_section(all_voices, train, test, report)
