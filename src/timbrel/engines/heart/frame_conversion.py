@@ -30,8 +30,9 @@ F0_LIMITS = (45.0, 900.0)
 # A pitch shift the caller asks for is another matter: there the phase fades out with the
 # shift (Gaussian, SHIFT_PHASE_OCTAVES wide). benchmarks/controls.py --engine heart, 12
 # renderings per shift, worst paired error: phase as predicted +12.31 st at -12 (mean
-# -10.03), +0.79 at -3; faded with the shift +12.27 at -12 (mean -10.90: flite awb, a low
-# voice the default path gives the built-in engine), +0.32 at -3, others <= 0.13; faded with
+# -10.03), +0.79 at -3; faded with the shift +12.27 at -12 (mean -10.90: one sentence of
+# the two-speaker codec2 voice, whose spread of 2 reaches the 45 Hz floor), +0.32 at -3,
+# others <= 0.13; faded with
 # the whole move (conversion included) 0.22 at -12, 0.13 at -3, but see the WER above.
 SHIFT_PHASE_OCTAVES = 0.5
 
