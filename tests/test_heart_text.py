@@ -54,14 +54,20 @@ def test_chinese_is_refused_by_name(model):
 
 
 @pytest.fixture(scope="module")
-def voice():
+def heart_clip() -> tuple[np.ndarray, int]:
+    """Eight seconds of the heart voice itself."""
     engine = get_engine("heart")
     rng = np.random.default_rng(0)
     clip = np.concatenate([engine.rendered(engine.model.frames(p), rng) for p in
                            engine.model.phonemize("The birch canoe slid on the smooth "
                                                   "planks. Glue the sheet to the dark blue "
                                                   "background.")])
-    return timbrel.enroll((clip, engine.sample_rate), engine="heart",
+    return clip, engine.sample_rate
+
+
+@pytest.fixture(scope="module")
+def voice(heart_clip):
+    return timbrel.enroll(heart_clip, engine="heart",
                           transcript="The birch canoe slid on the smooth planks.")
 
 
@@ -84,19 +90,13 @@ def test_chinese_text_is_read_by_the_builtin_engine_in_the_same_voice(voice):
                                                                    config)[0])
 
 
-def test_the_cli_names_a_symbol_the_heart_voice_lacks(tmp_path, capsys):
+def test_the_cli_names_a_symbol_the_heart_voice_lacks(heart_clip, tmp_path, capsys):
     import soundfile
 
     from timbrel.cli import main
 
-    engine = get_engine("heart")
-    rng = np.random.default_rng(0)
-    clip = np.concatenate([engine.rendered(engine.model.frames(p), rng) for p in
-                           engine.model.phonemize("The birch canoe slid on the smooth "
-                                                  "planks. Glue the sheet to the dark blue "
-                                                  "background.")])
     reference = tmp_path / "ref.wav"
-    soundfile.write(str(reference), clip, engine.sample_rate)
+    soundfile.write(str(reference), *heart_clip)
     code = main(["say", "--ref", str(reference), "--transcript", "The birch canoe.",
                  "--engine", "heart", "--text", "A bad [[ǂa]] symbol.", "-o",
                  str(tmp_path / "out.wav")])

@@ -157,23 +157,29 @@ class HeartEngine(Engine):
                 params.update(corrections.to_params())
         return params
 
-    def _chosen_share(self, reference: Reference, target: SpeakerProfile, transcript: str
-                      ) -> float:
-        """The warp share that brings heart's reading of the transcript nearest the
-        reference (warp_choice.py)."""
-        rate = reference.sample_rate
-        reading, pieces = [], []
+    def _reading(self, transcript: str) -> list[tuple[HeartFrames, np.ndarray]]:
+        """Heart reading the transcript, untouched: each phrase's frames and its audio."""
+        reading = []
         for index, phrase in enumerate(self.model.phonemize(transcript)):
             try:
                 frames = self.model.frames(phrase)
             except ValueError:
                 continue
-            reading.append(frames)
-            pieces.append(self.rendered(frames, phrase_rng(0, index, phrase)))
+            reading.append((frames, self.rendered(frames, phrase_rng(0, index, phrase))))
+        return reading
+
+    def _chosen_share(self, reference: Reference, target: SpeakerProfile, transcript: str
+                      ) -> float:
+        """The warp share that brings heart's reading of the transcript nearest the
+        reference (warp_choice.py)."""
+        rate = reference.sample_rate
+        reading = self._reading(transcript)
         if not reading:
             return WARP_SHARE
+        frames, pieces = zip(*reading, strict=True)
         share, distances = chosen_share(
-            reading, np.concatenate(pieces), reference.samples, rate, reference.bandwidth_hz,
+            list(frames), np.concatenate(pieces), reference.samples, rate,
+            reference.bandwidth_hz,
             convert=lambda frames, params: convert_frames(frames, self.source, params, rate),
             params_for=lambda s: conversion_params(self.source, target, rate,
                                                    CORRECTION_OCTAVES, s))
@@ -186,14 +192,9 @@ class HeartEngine(Engine):
         phoneme_correction.py): heart reads the transcript, its frames labelled by its own
         phoneme lengths, DTW pairs them with the reference's."""
         pieces, labels = [], []
-        for index, phrase in enumerate(self.model.phonemize(transcript)):
-            try:
-                frames = self.model.frames(phrase)
-            except ValueError:
-                continue
+        for frames, audio in self._reading(transcript):
             if frames.labels is None:
                 raise ValueError("heart's phoneme lengths do not match its frames")
-            audio = self.rendered(frames, phrase_rng(0, index, phrase))
             pieces.append(audio)
             labels.append(sample_labels(frames.labels, len(audio),
                                         HOP * WORK_RATE / SAMPLE_RATE))
