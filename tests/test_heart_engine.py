@@ -223,3 +223,38 @@ def test_a_requested_pitch_shift_fades_the_harmonic_phase():
     down = convert_frames(frames, source, params, 22050, pitch_semitones=-12.0)
     expected = 0.5 * np.exp(-0.5 * (1.0 / SHIFT_PHASE_OCTAVES) ** 2)
     assert np.allclose(down.harmonic_phase, expected, atol=1e-6)
+
+
+def test_soft_floor_bends_low_f0_smoothly_and_keeps_it_above_the_floor():
+    from timbrel.engines.heart.frame_conversion import F0_FLOOR, F0_KNEE, soft_floor
+
+    hz = np.array([200.0, F0_KNEE, 70.0, 50.0, 30.0, 10.0])
+    out = np.exp(soft_floor(np.log(hz)))
+    assert out[0] == pytest.approx(200.0) and out[1] == pytest.approx(F0_KNEE)
+    assert np.all(out[2:] > F0_FLOOR) and np.all(np.diff(out) < 0)  # order kept
+    assert out[2] == pytest.approx(70.0, abs=1.0)  # just under the knee: barely moved
+
+
+def test_a_pitch_move_keeps_the_voices_spectral_balance(heart_voice, monkeypatch):
+    """With the shift compensation, heart's long-term envelope under +5 st stays nearer the
+    unshifted one than without it (heart's harmonic part loses highs off its own F0)."""
+    from timbrel.engines.builtin.correction_loop import mean_envelope_db
+    from timbrel.engines.heart import engine as heart_engine
+
+    def envelope(**settings) -> np.ndarray:
+        samples, rate = timbrel.synthesize_to_array(
+            TEXT, heart_voice, timbrel.SynthesisConfig(watermark=False, **settings))
+        return mean_envelope_db(samples, rate)
+
+    bins = slice(10, 200)  # about 100 Hz to 4.3 kHz
+    plain = envelope()[bins]
+
+    def distance(moved: np.ndarray) -> float:
+        difference = moved[bins] - plain
+        return float(np.std(difference - difference.mean()))
+
+    monkeypatch.setattr(heart_engine, "SHIFT_COMPENSATION", False)
+    bare = distance(envelope(pitch_shift=5.0))
+    monkeypatch.setattr(heart_engine, "SHIFT_COMPENSATION", True)
+    kept = distance(envelope(pitch_shift=5.0))
+    assert kept < 0.8 * bare

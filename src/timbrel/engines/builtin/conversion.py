@@ -200,24 +200,42 @@ def conversion_params(source: SpeakerProfile, target: SpeakerProfile, sample_rat
     warp = float(np.clip(np.exp(warp_share * np.mean(np.log(ratios))), *WARP_LIMITS))
     freqs = np.linspace(0.0, sample_rate / 2.0, FFT_SIZE // 2 + 1)
     warped_source = warp_axis(source.mean_envelope_db[None, :], warp, freqs)[0]
-    difference = target.mean_envelope_db - warped_source
-    band = (freqs >= 100.0) & (freqs <= min(5000.0, target.bandwidth_hz))
-    difference = difference - difference[band].mean()
-    # Only correct where the reference has content: above its bandwidth keep the source,
-    # and smooth over in-band bins only (else the empty band above leaks in as a notch).
-    edge = 0.92 * target.bandwidth_hz
-    octaves = GLOBAL_CORRECTION_OCTAVES if correction_octaves is None else correction_octaves
-    smoothed = smooth_log_frequency(difference, freqs, octaves,
-                                    mask=in_band(freqs, edge) if IN_BAND_SMOOTHING else None)
-    fade = np.clip((edge - freqs) / 400.0, 0.0, 1.0) * np.clip((freqs - 60.0) / 60.0, 0.0, 1.0)
-    correction = np.clip(smoothed * fade, -CORRECTION_LIMIT_DB, CORRECTION_LIMIT_DB)
     spread = float(np.clip(target.log_f0_mad / source.log_f0_mad, 0.5, 2.0))
     return ConversionParams(
         log_f0_median=target.log_f0_median,
         log_f0_spread=spread,
         warp_ratio=warp,
-        correction_db=correction.astype(np.float32),
+        correction_db=correction_curve(target, warped_source, sample_rate,
+                                       correction_octaves),
     )
+
+
+def correction_curve(target: SpeakerProfile, source_envelope_db: np.ndarray, sample_rate: int,
+                     correction_octaves: float | None = None) -> np.ndarray:
+    """The long-term spectrum correction (dB per bin) from `source_envelope_db` (the
+    source's mean envelope as it will sound before correction: warped, and so on) to the
+    target's, level-free, smoothed over `correction_octaves` and limited."""
+    return shaped_correction(target.mean_envelope_db - source_envelope_db, target.bandwidth_hz,
+                             sample_rate, correction_octaves)
+
+
+def shaped_correction(difference_db: np.ndarray, bandwidth_hz: float, sample_rate: int,
+                      correction_octaves: float | None = None) -> np.ndarray:
+    """A wanted change of mean envelope (dB per bin) as a correction: its level removed,
+    smoothed over `correction_octaves` within the reference's band, faded out above it
+    and limited."""
+    freqs = np.linspace(0.0, sample_rate / 2.0, FFT_SIZE // 2 + 1)
+    band = (freqs >= 100.0) & (freqs <= min(5000.0, bandwidth_hz))
+    difference = difference_db - difference_db[band].mean()
+    # Only correct where the reference has content: above its bandwidth keep the source,
+    # and smooth over in-band bins only (else the empty band above leaks in as a notch).
+    edge = 0.92 * bandwidth_hz
+    octaves = GLOBAL_CORRECTION_OCTAVES if correction_octaves is None else correction_octaves
+    smoothed = smooth_log_frequency(difference, freqs, octaves,
+                                    mask=in_band(freqs, edge) if IN_BAND_SMOOTHING else None)
+    fade = np.clip((edge - freqs) / 400.0, 0.0, 1.0) * np.clip((freqs - 60.0) / 60.0, 0.0, 1.0)
+    correction = np.clip(smoothed * fade, -CORRECTION_LIMIT_DB, CORRECTION_LIMIT_DB)
+    return correction.astype(np.float32)
 
 
 def in_band(freqs: np.ndarray, edge_hz: float) -> np.ndarray:

@@ -55,6 +55,11 @@ FASTEST_PIPER_RATIO = 0.68
 # Enrollment pairs the reference with a template of joe laid out from his phoneme table
 # (about 0.08 s) rather than with Piper reading the transcript aloud (about 0.5 s more).
 TEMPLATE_READING = True
+# (Tried: the heart engine's closed-loop correction here — the long-term correction, and
+# each phoneme's by the same amount, measured on joe's first 4 profile sentences after the
+# PSOLA pitch and warp moves (correction_loop.py). Dev set, GE2E gap / MFCC gap / WER:
+# synthetic 41.0 / 30.2 / 10.6 -> 40.3 / 29.4 / 11.5 %, human 43.5 / 42.8 / 15.1 -> 42.9 /
+# 52.7 / 14.1 %. No gain by GE2E; not taken.)
 # (Tried: speaking at the reference's own pace — its time per sounding phoneme over joe's
 # template's, dev voices 1.00-1.14 — as speed 1.0. Dev set: GE2E gap 41.6 vs 41.2 %
 # synthetic, 42.6 vs 43.5 % human, WER +1.1 +- 1.8 points (paired): no gain, not taken.)

@@ -35,6 +35,12 @@ F0_LIMITS = (45.0, 900.0)
 # others <= 0.13; faded with
 # the whole move (conversion included) 0.22 at -12, 0.13 at -3, but see the WER above.
 SHIFT_PHASE_OCTAVES = 0.5
+# Below F0_KNEE Hz the mapped F0 bends smoothly toward F0_FLOOR Hz instead of running into
+# it (log-F0 depth below the knee squashed by tanh): a wide-ranging voice shifted down kept
+# a tenth of its frames under 60 Hz.
+F0_KNEE = 75.0
+F0_FLOOR = 55.0
+SOFT_FLOOR = True
 
 
 def on_frame_bins(values_db: np.ndarray, rate: int) -> np.ndarray:
@@ -57,8 +63,19 @@ def mapped_f0(f0: np.ndarray, source: SpeakerProfile, median_log: float, spread:
     out = np.zeros_like(f0)
     voiced = f0 > VOICED_HZ
     log_f0 = median_log + (np.log(f0[voiced]) - source.log_f0_median) * spread
+    if SOFT_FLOOR:
+        log_f0 = soft_floor(log_f0)
     out[voiced] = np.clip(np.exp(log_f0), *F0_LIMITS)
     return out
+
+
+def soft_floor(log_f0: np.ndarray) -> np.ndarray:
+    """Log-F0 values below the knee pushed up so none falls under the floor: the depth
+    below the knee, d, becomes L tanh(d / L) with L the knee-to-floor distance (slope 1 at
+    the knee, so values above it and just under it are untouched)."""
+    knee, room = np.log(F0_KNEE), np.log(F0_KNEE / F0_FLOOR)
+    depth = np.maximum(knee - log_f0, 0.0)
+    return np.where(depth > 0, knee - room * np.tanh(depth / room), log_f0)
 
 
 def convert_frames(frames: HeartFrames, source: SpeakerProfile, params: ConversionParams,
