@@ -4,7 +4,9 @@ frames (frame_conversion.py) rather than on finished audio.
 English; text with Chinese in it is read by the built-in engine (its Mandarin voice),
 with this voice enrolled on it once per process. Enrollment measures the same speaker
 profile the built-in engine does (pitch median and spread, formants, long-term spectrum)
-and stores the transform from heart to the voice. Synthesis: hibari's phonemes per
+and stores the transform from heart to the voice, its spectrum correction measured on
+heart as it sounds after the pitch and warp moves (correction_loop.py); a pitch move asked
+for at synthesis gets the same compensation. Synthesis: hibari's phonemes per
 sentence, its duration model for slower speech (and exact length), F0 and spectra changed
 frame by frame, one waveform pass, resampled to the package's working rate, PSOLA for
 faster speech.
