@@ -112,32 +112,35 @@ MIN_PITCH_SHARE = 0.1
 
 
 def praat_f0(samples: np.ndarray, sample_rate: int, times: np.ndarray,
-             floor: float = PITCH_FLOOR, ceiling: float = PITCH_CEILING) -> np.ndarray:
-    """Praat autocorrelation pitch sampled at `times` (0 where unvoiced)."""
+             floor: float = PITCH_FLOOR, ceiling: float = PITCH_CEILING,
+             frame_ms: float = FRAME_MS) -> np.ndarray:
+    """Praat autocorrelation pitch (every `frame_ms`) sampled at `times` (0 where unvoiced)."""
     import parselmouth
 
     sound = parselmouth.Sound(samples.astype(np.float64), sampling_frequency=sample_rate)
-    pitch = sound.to_pitch_ac(time_step=FRAME_MS / 1000.0, pitch_floor=floor,
+    pitch = sound.to_pitch_ac(time_step=frame_ms / 1000.0, pitch_floor=floor,
                               pitch_ceiling=ceiling)
     values = pitch.selected_array["frequency"]
     pitch_times = pitch.xs()
     if len(values) == 0:
         return np.zeros_like(times)
-    index = np.clip(np.round((times - pitch_times[0]) / (FRAME_MS / 1000.0)).astype(int), 0,
+    index = np.clip(np.round((times - pitch_times[0]) / (frame_ms / 1000.0)).astype(int), 0,
                     len(values) - 1)
     f0 = values[index]
     f0[(times < pitch_times[0] - 0.01) | (times > pitch_times[-1] + 0.01)] = 0.0
     return f0
 
 
-def voiced_envelopes(samples: np.ndarray, sample_rate: int) -> tuple[np.ndarray, np.ndarray]:
-    """Praat F0 on WORLD's 5 ms grid and CheapTrick envelopes of the voiced frames only."""
+def voiced_envelopes(samples: np.ndarray, sample_rate: int, frame_ms: float = FRAME_MS
+                     ) -> tuple[np.ndarray, np.ndarray]:
+    """Praat F0 on a `frame_ms` grid (WORLD's 5 ms by default) and CheapTrick envelopes of
+    the voiced frames only."""
     from .world import pyworld
 
     x = samples.astype(np.float64)
-    count = int(len(x) / sample_rate * 1000.0 / FRAME_MS) + 1
-    times = np.arange(count) * FRAME_MS / 1000.0
-    f0 = praat_f0(samples, sample_rate, times)
+    count = int(len(x) / sample_rate * 1000.0 / frame_ms) + 1
+    times = np.arange(count) * frame_ms / 1000.0
+    f0 = praat_f0(samples, sample_rate, times, frame_ms=frame_ms)
     voiced = f0 > 0
     if not voiced.any():
         return f0, np.zeros((0, FFT_SIZE // 2 + 1))
