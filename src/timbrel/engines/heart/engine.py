@@ -185,14 +185,16 @@ class HeartEngine(Engine):
                 ) -> ConversionParams:
         """`moves` with its correction measured on heart after the other moves
         (correction_loop.py)."""
-        def render(trial: ConversionParams) -> np.ndarray:
-            rng = np.random.default_rng(0)
-            return np.concatenate([
-                self.rendered(convert_frames(frames, self.source, trial, rate), rng)
-                for frames in self._profile_frames])
+        return looped_correction(lambda trial: self._profile_spoken(trial, rate), moves,
+                                 target, WORK_RATE, CORRECTION_OCTAVES, LOOP_PASSES)
 
-        return looped_correction(render, moves, target, WORK_RATE, CORRECTION_OCTAVES,
-                                 LOOP_PASSES)
+    def _profile_spoken(self, params: ConversionParams, params_rate: int, shift: float = 0.0,
+                        range_factor: float = 1.0) -> np.ndarray:
+        """The loop's profile sentences converted with `params` (and a pitch move)."""
+        rng = np.random.default_rng(0)
+        return np.concatenate([self.rendered(convert_frames(
+            frames, self.source, params, params_rate, pitch_semitones=shift,
+            pitch_range=range_factor), rng) for frames in self._profile_frames])
 
     def _compensation(self, voice: Voice, params: ConversionParams, params_rate: int,
                       semitones: float, spread: float) -> np.ndarray:
@@ -205,15 +207,11 @@ class HeartEngine(Engine):
         if known is not None:
             return known
 
-        def render(shift: float, range_factor: float) -> np.ndarray:
-            rng = np.random.default_rng(0)
-            return np.concatenate([self.rendered(convert_frames(
-                frames, self.source, params, params_rate, pitch_semitones=shift,
-                pitch_range=range_factor), rng) for frames in self._profile_frames])
-
         bandwidth = float(voice.params.get("bandwidth_hz", WORK_RATE / 2))
-        change = shift_compensation_db(render(0.0, 1.0), render(key[1], key[2]), WORK_RATE,
-                                       bandwidth, CORRECTION_OCTAVES)
+        change = shift_compensation_db(
+            self._profile_spoken(params, params_rate),
+            self._profile_spoken(params, params_rate, key[1], key[2]), WORK_RATE, bandwidth,
+            CORRECTION_OCTAVES)
         bins = len(params.correction_db)  # on the params' own grid, 0 .. params_rate / 2
         made = np.interp(np.linspace(0.0, params_rate / 2.0, bins),
                          np.linspace(0.0, WORK_RATE / 2.0, len(change)), change
