@@ -1,6 +1,7 @@
 """Conversion edge cases with the real engine's parameters."""
 
 import numpy as np
+import pytest
 
 from timbrel.engines import get_engine
 from timbrel.engines.builtin.conversion import ConversionParams, convert
@@ -39,3 +40,17 @@ def test_range_factor_is_lowered_only_where_pitch_would_go_below_zero():
     pitch = sound.to_pitch(pitch_floor=50.0, pitch_ceiling=300.0).selected_array["frequency"]
     lowest = pitch[pitch > 0].min() / np.median(pitch[pitch > 0])
     assert 1 + (lowest - 1) * lowered >= MIN_PITCH_SHARE - 1e-9
+
+
+def test_remembered_pitch_follows_the_samples_not_the_array():
+    from timbrel.engines.builtin.conversion import praat_f0
+
+    rate = 16000
+    t = np.arange(rate) / rate
+    samples = (0.3 * np.sin(2 * np.pi * 120.0 * t)).astype(np.float32)
+    times = np.arange(0.1, 0.9, 0.01)
+    first = praat_f0(samples, rate, times)
+    first[:] = 0.0  # the caller's copy: changing it leaves the remembered track alone
+    assert np.median(praat_f0(samples, rate, times)) == pytest.approx(120.0, rel=0.02)
+    samples[:] = 0.3 * np.sin(2 * np.pi * 200.0 * t)  # same array, new content
+    assert np.median(praat_f0(samples, rate, times)) == pytest.approx(200.0, rel=0.02)

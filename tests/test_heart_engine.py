@@ -1,5 +1,7 @@
 """The heart engine, for real: hibari's heart voice converted inside its vocoder frames."""
 
+import re
+
 import numpy as np
 import pytest
 
@@ -258,3 +260,16 @@ def test_a_pitch_move_keeps_the_voices_spectral_balance(heart_voice, monkeypatch
     monkeypatch.setattr(heart_engine, "SHIFT_COMPENSATION", True)
     kept = distance(envelope(pitch_shift=5.0))
     assert kept < 0.8 * bare
+
+
+def test_recogniser_runs_beside_an_engine_that_needs_no_transcript(male_reference):
+    import timbrel.engines.heart.engine as heart
+
+    assert get_engine("heart").uses_transcript == (heart.WARP_CHOICE
+                                                    or heart.PHONEME_CORRECTIONS)
+    heard = timbrel.enroll(male_reference, engine="heart")
+    assert {"birch", "smooth", "planks"} <= set(re.findall(r"[a-z]+", heard.transcript.lower()))
+    given = timbrel.enroll(male_reference, engine="heart", transcript=heard.transcript)
+    assert set(heard.params) == set(given.params)
+    for name, value in heard.params.items():
+        assert np.array_equal(np.asarray(value), np.asarray(given.params[name])), name

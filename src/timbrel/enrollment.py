@@ -39,16 +39,21 @@ def enroll(
     (engines/source_choice.py); the voice records the one used.
     """
     clean = as_reference(reference)
-    if transcript is None:
-        transcript = auto_transcript(clean, language)
-    if engine == AUTO:
-        engine = choose_engine(clean.samples, clean.sample_rate, language)
-        log.info("cloning with the %s engine (nearest source voice in pitch)", engine)
-    chosen = get_engine(engine)
-    # The speaker embedding (torch, which releases the GIL) is worked out beside the engine.
-    with ThreadPoolExecutor(max_workers=1) as pool:
+    # The recogniser and the speaker embedding (both release the GIL) run beside the
+    # engine choice, and beside the engine's own enrollment when it needs no transcript.
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        heard = (pool.submit(auto_transcript, clean, language) if transcript is None
+                 else None)
         embedding = pool.submit(ge2e_embedding, clean.samples, clean.sample_rate)
-        params = chosen.enroll(clean, transcript=transcript, language=language)
+        if engine == AUTO:
+            engine = choose_engine(clean.samples, clean.sample_rate, language)
+            log.info("cloning with the %s engine (nearest source voice in pitch)", engine)
+        chosen = get_engine(engine)
+        if heard is not None and chosen.uses_transcript:
+            transcript = heard.result()
+        params = chosen.enroll(clean, transcript=transcript or "", language=language)
+        if heard is not None:
+            transcript = heard.result()
         embedding_vector = embedding.result()
     return Voice(
         engine=chosen.name,
@@ -57,7 +62,7 @@ def enroll(
         embedding=embedding_vector,
         reference=clean.samples,
         reference_rate=clean.sample_rate,
-        transcript=transcript.strip(),
+        transcript=(transcript or "").strip(),
         language=language,
         source_hash=clean.source_hash,
         created=datetime.now(timezone.utc).isoformat(timespec="seconds"),

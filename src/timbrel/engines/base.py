@@ -53,6 +53,11 @@ class Engine(ABC):
     def enroll(self, reference: Reference, *, transcript: str, language: str) -> EngineParams:
         """Everything this engine needs to speak in the reference's voice."""
 
+    @property
+    def uses_transcript(self) -> bool:
+        """Whether `enroll` reads the transcript; if not, enrollment writes one beside it."""
+        return True
+
     @abstractmethod
     def synthesize(self, text: str, voice: Voice, config: SynthesisConfig
                    ) -> Iterator[AudioChunk]:

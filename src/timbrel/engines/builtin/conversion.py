@@ -15,6 +15,7 @@ kept similarity, lowered WER and cost a third of the CPU time.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import threading
 from dataclasses import dataclass
@@ -115,13 +116,7 @@ def praat_f0(samples: np.ndarray, sample_rate: int, times: np.ndarray,
              floor: float = PITCH_FLOOR, ceiling: float = PITCH_CEILING,
              frame_ms: float = FRAME_MS) -> np.ndarray:
     """Praat autocorrelation pitch (every `frame_ms`) sampled at `times` (0 where unvoiced)."""
-    import parselmouth
-
-    sound = parselmouth.Sound(samples.astype(np.float64), sampling_frequency=sample_rate)
-    pitch = sound.to_pitch_ac(time_step=frame_ms / 1000.0, pitch_floor=floor,
-                              pitch_ceiling=ceiling)
-    values = pitch.selected_array["frequency"]
-    pitch_times = pitch.xs()
+    values, pitch_times = _praat_pitch(samples, sample_rate, frame_ms, floor, ceiling)
     if len(values) == 0:
         return np.zeros_like(times)
     index = np.clip(np.round((times - pitch_times[0]) / (frame_ms / 1000.0)).astype(int), 0,
@@ -129,6 +124,35 @@ def praat_f0(samples: np.ndarray, sample_rate: int, times: np.ndarray,
     f0 = values[index]
     f0[(times < pitch_times[0] - 0.01) | (times > pitch_times[-1] + 0.01)] = 0.0
     return f0
+
+
+# Enrollment asks for the reference's pitch twice (choosing the engine, then the engine's
+# profile of it): the last few tracks are kept, keyed by the samples' digest.
+_PITCH_MEMO: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}
+_PITCH_MEMO_SIZE = 4
+_PITCH_MEMO_LOCK = threading.Lock()
+
+
+def _praat_pitch(samples: np.ndarray, sample_rate: int, frame_ms: float, floor: float,
+                 ceiling: float) -> tuple[np.ndarray, np.ndarray]:
+    """Praat's pitch values (0 where unvoiced) and their times."""
+    import parselmouth
+
+    x = np.ascontiguousarray(samples, dtype=np.float64)
+    key = (hashlib.blake2b(x.tobytes(), digest_size=16).digest(), int(sample_rate),
+           float(frame_ms), float(floor), float(ceiling))
+    with _PITCH_MEMO_LOCK:
+        known = _PITCH_MEMO.get(key)
+    if known is not None:
+        return known[0].copy(), known[1]
+    pitch = parselmouth.Sound(x, sampling_frequency=sample_rate).to_pitch_ac(
+        time_step=frame_ms / 1000.0, pitch_floor=floor, pitch_ceiling=ceiling)
+    track = (pitch.selected_array["frequency"], pitch.xs())
+    with _PITCH_MEMO_LOCK:
+        _PITCH_MEMO[key] = track
+        while len(_PITCH_MEMO) > _PITCH_MEMO_SIZE:
+            _PITCH_MEMO.pop(next(iter(_PITCH_MEMO)))
+    return track[0].copy(), track[1]
 
 
 def voiced_envelopes(samples: np.ndarray, sample_rate: int, frame_ms: float = FRAME_MS

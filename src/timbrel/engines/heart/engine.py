@@ -146,6 +146,10 @@ class HeartEngine(Engine):
     def warm_up(self) -> None:
         _ = self.model.tts, self.source, self._profile_frames
 
+    @property
+    def uses_transcript(self) -> bool:
+        return WARP_CHOICE or PHONEME_CORRECTIONS
+
     def enroll(self, reference: Reference, *, transcript: str, language: str) -> EngineParams:
         if language != "en":
             raise EngineError("the heart engine speaks English only")
