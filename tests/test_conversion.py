@@ -54,3 +54,22 @@ def test_remembered_pitch_follows_the_samples_not_the_array():
     assert np.median(praat_f0(samples, rate, times)) == pytest.approx(120.0, rel=0.02)
     samples[:] = 0.3 * np.sin(2 * np.pi * 200.0 * t)  # same array, new content
     assert np.median(praat_f0(samples, rate, times)) == pytest.approx(200.0, rel=0.02)
+
+
+def test_breathiness_turns_harmonics_to_noise_without_taking_their_energy():
+    from scipy.signal import welch
+
+    from timbrel.engines.builtin.conversion import FFT_SIZE, shape_spectrum
+
+    rate = 22050
+    t = np.arange(2 * rate) / rate
+    buzz = sum(np.sin(2 * np.pi * 150.0 * k * t) / k for k in range(1, 60)).astype(np.float32)
+    breathy = shape_spectrum(buzz, np.zeros(FFT_SIZE // 2 + 1), 0.35,
+                             np.random.default_rng(0))
+    freqs, before = welch(buzz, rate, nperseg=2048)
+    _, after = welch(breathy, rate, nperseg=2048)
+    top = (freqs > 2500) & (freqs < 8000)
+    assert abs(10 * np.log10(after[top].sum() / before[top].sum())) < 0.5
+    # ... while the harmonics there do turn to noise: the valleys between them fill in
+    valleys = top & (np.abs((freqs / 150.0) - np.round(freqs / 150.0)) > 0.35)
+    assert after[valleys].sum() > 4 * before[valleys].sum()

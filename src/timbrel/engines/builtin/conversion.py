@@ -401,7 +401,13 @@ def shape_spectrum(samples: np.ndarray, gain_db: np.ndarray, breathiness: float,
         freqs = np.linspace(0.0, 1.0, spectrum.shape[0]) * 11025.0
         weight = (breathiness * np.clip((freqs - 500.0) / 1500.0, 0.0, 1.0))[:, None]
         noise = np.exp(2j * np.pi * rng.random(spectrum.shape))
-        spectrum = spectrum * (1.0 - weight) + np.abs(spectrum) * noise * weight
+        # The two parts are uncorrelated, so their powers add; and a random phase in every
+        # frame does not add up across the overlapping frames, which keeps only hop / frame
+        # of its power. The mix is scaled back to the power it had (unscaled, a weight of
+        # 0.35 took 3.4 dB off the top band, a weight of 1 took 6 dB).
+        noise_share = (FFT_SIZE - overlap) / FFT_SIZE
+        keep = 1.0 / np.sqrt((1.0 - weight) ** 2 + noise_share * weight ** 2)
+        spectrum = (spectrum * (1.0 - weight) + np.abs(spectrum) * noise * weight) * keep
     _, out = istft(spectrum, nperseg=FFT_SIZE, noverlap=overlap)
     return out[: len(samples)].astype(np.float32)
 

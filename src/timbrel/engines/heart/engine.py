@@ -105,6 +105,13 @@ LOOP_PASSES = 1
 # treatment: the correction change that keeps heart's spectral balance under it. (Heart
 # alone, pitch +3.5 st and range x1.15: Praat's tilt measure +4.2 dB steeper.)
 SHIFT_COMPENSATION = True
+# (It keeps the harmonic envelope, not the long-term spectrum: Allison's voice, 6 dev
+# sentences, +3.5 st leaves the envelope's 50-1000 over 1-4 kHz balance at 32.6 -> 32.1 dB
+# while the spectrum's steepens 22.6 -> 25.1 dB (the noise between the harmonics loses
+# share as F0 rises). Tried: the compensation measured on the long-term spectrum of the
+# voiced frames instead: +3.5 / -3.5 st gave 24.0 / 20.9 dB smoothed over 1/3 octave,
+# 21.1 / 21.2 over 1/8, 28.2 / 20.9 over 1 octave, worse still with the change below
+# 500 Hz held; no setting keeps the balance both ways. Not taken.)
 
 
 class HeartEngine(Engine):
