@@ -216,3 +216,18 @@ def test_controls_stored_as_voice_defaults(voice):
     a, _ = render(sad_voice)
     b, _ = render(voice, emotion="sad", speed=0.9)
     assert np.array_equal(a, b)
+
+
+def test_an_emotion_that_raises_the_pitch_lifts_the_highs_with_it():
+    from timbrel.prosody import EFFORT_TILT_DB_PER_SEMITONE, EMOTION_PROSODY
+
+    def vector(name: str) -> list[float]:
+        return [1.0 if e == name else 0.0 for e in EMOTIONS]
+
+    afraid, sad = EMOTION_PROSODY["afraid"], EMOTION_PROSODY["sad"]
+    assert prosody_for(vector("afraid")).tilt_db == pytest.approx(
+        afraid.tilt_db + EFFORT_TILT_DB_PER_SEMITONE * afraid.pitch_semitones)
+    assert prosody_for(vector("sad")).tilt_db < sad.tilt_db < 0  # lower pitch, duller
+    assert prosody_for(vector("calm")).tilt_db == 0.0
+    half = prosody_for(vector("afraid"), intensity=0.5)
+    assert half.tilt_db == pytest.approx(prosody_for(vector("afraid")).tilt_db / 2)

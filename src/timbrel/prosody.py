@@ -41,7 +41,8 @@ class Prosody:
     rate: float = 1.0  # speaking rate multiplier (>1 faster)
     pause: float = 1.0  # multiplies pause lengths
     energy_db: float = 0.0  # loudness offset
-    tilt_db: float = 0.0  # high-frequency (above 1 kHz) emphasis at 4 kHz, dB
+    tilt_db: float = 0.0  # high-frequency (above 1 kHz) emphasis at 4 kHz, dB (prosody_for
+    # adds the effort lift that goes with the pitch)
     breathiness: float = 0.0  # 0..1, mixes aperiodic energy into voiced sounds
 
 
@@ -65,6 +66,17 @@ EMOTION_PROSODY: dict[str, Prosody] = {
 }
 
 _MULTIPLICATIVE = {"pitch_range", "rate", "pause"}
+# An emotion that raises the pitch also lifts the high frequencies by this much per
+# semitone (and one that lowers it takes them down), on top of its own tilt. Speakers do
+# this: raised vocal effort brings a higher F0 and a flatter spectrum together
+# (H. Traunmüller and A. Eriksson (2000), "Acoustic effects of variation in vocal effort by
+# men, women, and children", JASA 107(6):3438-3451). Both engines need it: moving the
+# pitch alone steepens their heard spectrum (level 50-1000 Hz over 1-4 kHz) by about
+# 0.5-0.7 dB a semitone, so afraid (+3.5 st, lift 0.5 dB) came out steeper than calm.
+# Dev voices (Allison on heart, flite rms on the built-in engine) and dev sentences, heard
+# tilt change afraid / surprised: +2.8, +1.6 / +1.6, +1.0 dB without it; lifts of 6 / 4 dB
+# gave +0.4, -1.6 / +0.3, -0.7 dB, GE2E unchanged.
+EFFORT_TILT_DB_PER_SEMITONE = 1.5
 
 
 def prosody_for(vector: Sequence[float], intensity: float = 1.0) -> Prosody:
@@ -87,4 +99,5 @@ def prosody_for(vector: Sequence[float], intensity: float = 1.0) -> Prosody:
         else:
             values[item.name] = float(intensity * np.dot(weights, column))
     values["breathiness"] = float(np.clip(values["breathiness"], 0.0, 1.0))
+    values["tilt_db"] += EFFORT_TILT_DB_PER_SEMITONE * values["pitch_semitones"]
     return Prosody(**values)
