@@ -74,8 +74,9 @@ _MULTIPLICATIVE = {"pitch_range", "rate", "pause"}
 # pitch alone steepens their heard spectrum (level 50-1000 Hz over 1-4 kHz) by about
 # 0.5-0.7 dB a semitone, so afraid (+3.5 st, lift 0.5 dB) came out steeper than calm.
 # Dev voices (Allison on heart, flite rms on the built-in engine) and dev sentences, heard
-# tilt change afraid / surprised: +2.8, +1.6 / +1.6, +1.0 dB without it; lifts of 6 / 4 dB
-# gave +0.4, -1.6 / +0.3, -0.7 dB, GE2E unchanged.
+# tilt change afraid / surprised: +2.8, +1.6 / +1.6, +1.0 dB without it, +0.6, -1.5 /
+# -1.1, -2.6 dB with it; GE2E to the voice unchanged there (reported voices: largest drop
+# 0.018 -> 0.029, benchmarks/controls.py).
 EFFORT_TILT_DB_PER_SEMITONE = 1.5
 
 

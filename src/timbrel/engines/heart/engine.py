@@ -107,12 +107,6 @@ LOOP_PASSES = 1
 # treatment: the correction change that keeps heart's spectral balance under it. (Heart
 # alone, pitch +3.5 st and range x1.15: Praat's tilt measure +4.2 dB steeper.)
 SHIFT_COMPENSATION = True
-# (Tried: the reference's breathiness matched — mean WORLD D4C aperiodicity of its voiced
-# frames against heart's converted profile sentences, the difference (1/3 octave, 0.5 kHz
-# to the band edge, +-9 dB) as a gain on heart's noise part. The noise part alone barely
-# sounds (+9 dB everywhere moved a sentence's samples by 0.002 at most): with the residual
-# too, dev set synthetic GE2E gap 45.5 -> 45.5 %, MFCC gap 24.1 -> 23.7 %, WER 2.9 -> 3.0 %;
-# human GE2E 0.696 -> 0.697, MFCC gap -6.0 -> -8.2 %; enrollment +0.3 s. Not taken.)
 # (It keeps the harmonic envelope, not the long-term spectrum: Allison's voice, 6 dev
 # sentences, +3.5 st leaves the envelope's 50-1000 over 1-4 kHz balance at 32.6 -> 32.1 dB
 # while the spectrum's steepens 22.6 -> 25.1 dB (the noise between the harmonics loses
@@ -120,6 +114,12 @@ SHIFT_COMPENSATION = True
 # voiced frames instead: +3.5 / -3.5 st gave 24.0 / 20.9 dB smoothed over 1/3 octave,
 # 21.1 / 21.2 over 1/8, 28.2 / 20.9 over 1 octave, worse still with the change below
 # 500 Hz held; no setting keeps the balance both ways. Not taken.)
+# (Tried: the reference's breathiness matched — mean WORLD D4C aperiodicity of its voiced
+# frames against heart's converted profile sentences, the difference (1/3 octave, 0.5 kHz
+# to the band edge, +-9 dB) as a gain on heart's noise part. The noise part alone barely
+# sounds (+9 dB everywhere moved a sentence's samples by 0.002 at most): with the residual
+# too, dev set synthetic GE2E gap 45.5 -> 45.5 %, MFCC gap 24.1 -> 23.7 %, WER 2.9 -> 3.0 %;
+# human GE2E 0.696 -> 0.697, MFCC gap -6.0 -> -8.2 %; enrollment +0.3 s. Not taken.)
 
 
 class HeartEngine(Engine):
