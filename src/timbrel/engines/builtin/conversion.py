@@ -135,7 +135,8 @@ _PITCH_MEMO_LOCK = threading.Lock()
 
 def _praat_pitch(samples: np.ndarray, sample_rate: int, frame_ms: float, floor: float,
                  ceiling: float) -> tuple[np.ndarray, np.ndarray]:
-    """Praat's pitch values (0 where unvoiced) and their times."""
+    """Praat's pitch values (0 where unvoiced) and their times, shared with the memo: read
+    them only (praat_f0 indexes them into a new array)."""
     import parselmouth
 
     x = np.ascontiguousarray(samples, dtype=np.float64)
@@ -144,7 +145,7 @@ def _praat_pitch(samples: np.ndarray, sample_rate: int, frame_ms: float, floor: 
     with _PITCH_MEMO_LOCK:
         known = _PITCH_MEMO.get(key)
     if known is not None:
-        return known[0].copy(), known[1]
+        return known
     pitch = parselmouth.Sound(x, sampling_frequency=sample_rate).to_pitch_ac(
         time_step=frame_ms / 1000.0, pitch_floor=floor, pitch_ceiling=ceiling)
     track = (pitch.selected_array["frequency"], pitch.xs())
@@ -152,7 +153,7 @@ def _praat_pitch(samples: np.ndarray, sample_rate: int, frame_ms: float, floor: 
         _PITCH_MEMO[key] = track
         while len(_PITCH_MEMO) > _PITCH_MEMO_SIZE:
             _PITCH_MEMO.pop(next(iter(_PITCH_MEMO)))
-    return track[0].copy(), track[1]
+    return track
 
 
 def voiced_envelopes(samples: np.ndarray, sample_rate: int, frame_ms: float = FRAME_MS
