@@ -182,6 +182,11 @@ def run_point(args) -> dict:
         return scores(voice, texts, truth_ge2e, truth_mfcc, measures, synthetic)
 
     base = score(None)
+
+    def gaps(result: dict) -> dict:
+        return {"ge2e_gap": gap_closure(base["ge2e"], result["ge2e"], ceiling["ge2e"]),
+                "mfcc_gap": gap_closure(base["mfcc"], result["mfcc"], ceiling["mfcc"])}
+
     zero_shot_voice = timbrel.enroll((target.reference, target.reference_rate),
                                      transcript=target.reference_text, engine="builtin")
     zero_shot = score(zero_shot_voice)
@@ -190,26 +195,44 @@ def run_point(args) -> dict:
     else:
         clips, transcripts = synthetic_clips(args.target, args.seconds)
     config = FinetuneConfig(steps=args.steps, seconds_budget=args.budget_seconds,
-                            parts=args.parts, learning_rate=args.learning_rate)
-    adapted, report = adapt_voice(zero_shot_voice, clips, transcripts, config, "pitch")
-    results = {}
-    for mode in args.conversions.split(","):
-        voice = adapted
-        if mode != "pitch":
-            from timbrel.adapt.delta import from_params
-            from timbrel.engines.builtin.piper_model import PiperModel
+                            parts=args.parts, learning_rate=args.learning_rate,
+                            threads=args.threads)
+    modes = args.conversions.split(",")
 
-            params = dict(adapted.params)
-            params.update(adapted_params(PiperModel(weight_delta=from_params(params)),
-                                         np.concatenate([c for c, _ in clips][:20]),
-                                         clips[0][1], float(params.get("bandwidth_hz", 8000)),
-                                         mode))
-            voice = adapted.with_changes(params=params)
-        results[mode] = score(voice)
+    def score_modes(adapted) -> dict:
+        results = {}
+        for mode in modes:
+            voice = adapted
+            if mode != "pitch":
+                from timbrel.adapt.delta import from_params
+                from timbrel.engines.builtin.piper_model import PiperModel
 
-    def gaps(result: dict) -> dict:
-        return {"ge2e_gap": gap_closure(base["ge2e"], result["ge2e"], ceiling["ge2e"]),
-                "mfcc_gap": gap_closure(base["mfcc"], result["mfcc"], ceiling["mfcc"])}
+                params = dict(adapted.params)
+                params.update(adapted_params(
+                    PiperModel(weight_delta=from_params(params)),
+                    np.concatenate([c for c, _ in clips][:20]), clips[0][1],
+                    float(params.get("bandwidth_hz", 8000)), mode))
+                voice = adapted.with_changes(params=params)
+            results[mode] = score(voice)
+        return results
+
+    checkpoints = []
+
+    def snapshot(voice, record) -> None:
+        started = time.perf_counter()
+        scored = {mode: {**r, **gaps(r)} for mode, r in score_modes(voice).items()}
+        checkpoints.append({"steps": record.steps, "train_wall_seconds": record.seconds,
+                            "train_cpu_seconds": record.cpu_seconds,
+                            "mel_l1_last50": mean(record.mel_loss[-50:]),
+                            "adapted": scored})
+        print(f"checkpoint {record.steps} steps, {record.seconds:.0f} s: " + ", ".join(
+            f"{m} GE2E gap {100 * r['ge2e_gap']:.0f} % MFCC gap {100 * r['mfcc_gap']:.0f} % "
+            f"WER {100 * r['wer']:.1f} %" for m, r in scored.items())
+            + f" (scored in {time.perf_counter() - started:.0f} s)", flush=True)
+
+    adapted, report = adapt_voice(zero_shot_voice, clips, transcripts, config, "pitch",
+                                  snapshot=snapshot, snapshot_seconds=args.checkpoints)
+    results = score_modes(adapted)
 
     return {
         "target": args.target, "kind": target.kind, "data_seconds": report.audio_seconds,
@@ -224,6 +247,7 @@ def run_point(args) -> dict:
         "delta_megabytes": report.delta_bytes / 1e6, "texts": list(texts),
         "ceiling": ceiling, "base": base, "zero_shot": {**zero_shot, **gaps(zero_shot)},
         "adapted": {mode: {**r, **gaps(r)} for mode, r in results.items()},
+        "checkpoints": checkpoints, "threads": args.threads,
         "load_average_start": os.getloadavg(),
     }
 
@@ -245,6 +269,9 @@ def main(argv: list[str] | None = None) -> int:
     point.add_argument("--texts", type=int, default=10)  # the curve's first ten
     point.add_argument("--conversions", default="pitch,none,full")
     point.add_argument("--out", default=None)
+    point.add_argument("--threads", type=int, default=2, help="torch threads for training")
+    point.add_argument("--checkpoints", type=lambda v: [float(x) for x in v.split(",")],
+                       default=[], help="training seconds at which to score the model too")
     actions.add_parser("collect", help="table, adaptation.json and docs/adaptation.png")
     actions.add_parser("transcribe", help="cache Whisper transcripts of the Allison prompts")
     args = parser.parse_args(argv)

@@ -59,3 +59,16 @@ def test_saved_adapted_voice_synthesises_identically(adapted, tmp_path):
 def test_only_english_builtin_voices_adapt(voice):
     with pytest.raises(ValueError, match="conversion must be one of"):
         adapt_voice(voice, [(voice.reference, voice.reference_rate)], conversion="magic")
+
+
+def test_latent_training_keeps_the_decoder_and_snapshots_the_voice_on_the_way(voice):
+    seen = []
+    config = FinetuneConfig(steps=3, parts="latent", learning_rate=3e-4, threads=1)
+    new, report = adapt_voice(voice, [(voice.reference, voice.reference_rate)],
+                              [REFERENCE_TRANSCRIPT], config, warmup_steps=2,
+                              snapshot=lambda v, record: seen.append((v, record.steps)),
+                              snapshot_seconds=[0.0])
+    delta = from_params(new.params)
+    assert delta and all(name.startswith("flow.") for name in delta)
+    assert [steps for _, steps in seen] == [1] and is_adapted(seen[0][0])
+    assert report.training.steps == 3

@@ -5,7 +5,8 @@ latent z; the flow maps z to the prior's space, where monotonic alignment search
 frames with the phonemes of the frozen text encoder and the KL loss pulls the two
 together; the decoder turns random 32-frame slices of z back into audio, scored by the
 L1 distance of log-mel spectrograms (weight 45, as in VITS); each step decodes
-`segments` slices of the same utterance. No discriminator: on a CPU
+`segments` slices of the same utterance. `progress` runs after each step and its own
+time is not counted as training. No discriminator: on a CPU
 budget its steps are better spent on the generator, and the starting decoder is already
 a trained one. The text encoder always stays frozen; `parts` says what trains.
 """
@@ -29,6 +30,9 @@ PARTS = {
     "dec-prior": ("dec",),  # the decoder on the latents joe's prior path gives, aligned
     "dec": ("dec",),
     "flow+dec": ("flow", "dec"),
+    # the decoder stays joe's trained vocoder: the posterior encoder learns latents it
+    # turns into the speaker's mel, the flow learns to map them to the text prior
+    "latent": ("enc_q", "flow"),
     "all": ("enc_q", "flow", "dec"),
     "all+dp": ("enc_q", "flow", "dec", "dp"),
 }
@@ -45,6 +49,7 @@ class FinetuneConfig:
     segment_frames: int = SEGMENT_FRAMES
     segments: int = 4  # decoder slices per utterance and step (the decoder is the cheap part)
     seed: int = SEED
+    threads: int = 2  # torch threads (1 lets two trainings share this 2-core machine)
 
     def __post_init__(self) -> None:
         if self.parts not in PARTS:
@@ -178,6 +183,7 @@ def fine_tune(model, items: Sequence[TrainingItem], config: FinetuneConfig,
     optimiser = torch.optim.AdamW(parameters, config.learning_rate, betas=(0.8, 0.99),
                                   eps=1e-9)
     started, cpu_started = time.perf_counter(), time.process_time()
+    paused = paused_cpu = 0.0  # time spent in `progress` (e.g. scoring a snapshot)
     order: list[int] = []
     for step in range(config.steps):
         if not order:
@@ -196,10 +202,13 @@ def fine_tune(model, items: Sequence[TrainingItem], config: FinetuneConfig,
         record.steps = step + 1
         record.mel_loss.append(float(mel.detach()))
         record.kl_loss.append(float(kl.detach()) if kl is not None else float("nan"))
-        record.seconds = time.perf_counter() - started
-        record.cpu_seconds = time.process_time() - cpu_started
+        record.seconds = time.perf_counter() - started - paused
+        record.cpu_seconds = time.process_time() - cpu_started - paused_cpu
         if progress is not None:
+            before, before_cpu = time.perf_counter(), time.process_time()
             progress(record)
+            paused += time.perf_counter() - before
+            paused_cpu += time.process_time() - before_cpu
         if record.steps % 50 == 0:
             log.info("fine-tuning step %d: mel L1 %.3f (%.0f s)", record.steps,
                      float(np.mean(record.mel_loss[-50:])), record.seconds)

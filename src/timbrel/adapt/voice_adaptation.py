@@ -83,8 +83,13 @@ def adapt_voice(voice: Voice, clips: Sequence[tuple[np.ndarray, int]],
                 transcripts: Sequence[str | None] | None = None,
                 config: FinetuneConfig | None = None, conversion: str = DEFAULT_CONVERSION,
                 progress: Callable[[FinetuneLog], None] | None = None,
-                warmup_steps: int | None = None) -> tuple[Voice, AdaptReport]:
-    """A copy of `voice` fine-tuned on `clips` (untranscribed clips go to the recogniser)."""
+                warmup_steps: int | None = None,
+                snapshot: Callable[[Voice, FinetuneLog], None] | None = None,
+                snapshot_seconds: Sequence[float] = ()) -> tuple[Voice, AdaptReport]:
+    """A copy of `voice` fine-tuned on `clips` (untranscribed clips go to the recogniser).
+
+    `snapshot` receives the voice as it stands once training has run each of
+    `snapshot_seconds` (its own time is not counted as training)."""
     import torch
 
     from ..engines.builtin.piper_model import PiperModel
@@ -101,7 +106,7 @@ def adapt_voice(voice: Voice, clips: Sequence[tuple[np.ndarray, int]],
     if conversion not in CONVERSION_MODES:
         raise ValueError(f"conversion must be one of {', '.join(CONVERSION_MODES)}")
     config = config or FinetuneConfig()
-    torch.set_num_threads(2)
+    torch.set_num_threads(config.threads)
     piper = PiperModel()
     model, _ = joe_model()
     cached_posterior(model, joe_paths()[0], piper.phonemize, piper.phoneme_ids,
@@ -110,25 +115,51 @@ def adapt_voice(voice: Voice, clips: Sequence[tuple[np.ndarray, int]],
     items = build_items(clips, piper.phonemize, piper.phoneme_ids, transcripts)
     log.info("adapting on %d pieces, %.0f s of speech", len(items),
              sum(item.seconds for item in items))
-    record = fine_tune(model, items, config, progress)
-    delta = weight_delta(base, model.state_dict())
-    target = np.concatenate([np.asarray(c[0], np.float32) for c in clips][:20]) \
-        if len({rate for _, rate in clips}) == 1 else voice.reference
-    target_rate = clips[0][1] if target is not voice.reference else voice.reference_rate
-    bandwidth = float(voice.params.get("bandwidth_hz", target_rate / 2))
-    conversion_values = adapted_params(PiperModel(weight_delta=delta), target, target_rate,
-                                       bandwidth, conversion)
-    params = {key: value for key, value in voice.params.items()
-              if not key.startswith((PREFIX, "adapt_")) and key not in STALE_KEYS}
-    params.update(conversion_values)
-    params.update(to_params(delta))
-    params.update({"adapt_steps": record.steps, "adapt_parts": config.parts,
-                   "adapt_audio_seconds": round(sum(i.seconds for i in items), 2),
-                   "adapt_train_seconds": round(record.seconds, 1)})
-    report = AdaptReport(items=len(items), audio_seconds=sum(i.seconds for i in items),
+    speech_seconds = sum(item.seconds for item in items)
+
+    def current(record: FinetuneLog) -> tuple[Voice, dict[str, np.ndarray]]:
+        delta = weight_delta(base, model.state_dict())
+        params = {key: value for key, value in voice.params.items()
+                  if not key.startswith((PREFIX, "adapt_")) and key not in STALE_KEYS}
+        params.update(target_conversion(voice, clips, delta, conversion))
+        params.update(to_params(delta))
+        params.update({"adapt_steps": record.steps, "adapt_parts": config.parts,
+                       "adapt_audio_seconds": round(speech_seconds, 2),
+                       "adapt_train_seconds": round(record.seconds, 1)})
+        return voice.with_changes(params=params), delta
+
+    pending = sorted(snapshot_seconds) if snapshot is not None else []
+
+    def on_step(record: FinetuneLog) -> None:
+        if progress is not None:
+            progress(record)
+        if pending and record.seconds >= pending[0]:
+            while pending and record.seconds >= pending[0]:
+                pending.pop(0)
+            snapshot(current(record)[0], record)
+
+    record = fine_tune(model, items, config, on_step)
+    adapted, delta = current(record)
+    report = AdaptReport(items=len(items), audio_seconds=speech_seconds,
                          training=record, delta_tensors=len(delta),
                          delta_bytes=sum(a.nbytes for a in delta.values()))
-    return voice.with_changes(params=params), report
+    return adapted, report
+
+
+def target_conversion(voice: Voice, clips: Sequence[tuple[np.ndarray, int]],
+                      delta: dict[str, np.ndarray], conversion: str) -> dict[str, object]:
+    """The conversion parameters from the model with `delta` toward the speaker of `clips`
+    (their first twenty when they share a rate, else the voice's reference)."""
+    from ..engines.builtin.piper_model import PiperModel
+
+    if len({rate for _, rate in clips}) == 1:
+        target = np.concatenate([np.asarray(c[0], np.float32) for c in clips][:20])
+        target_rate = clips[0][1]
+    else:
+        target, target_rate = voice.reference, voice.reference_rate
+    bandwidth = float(voice.params.get("bandwidth_hz", target_rate / 2))
+    return adapted_params(PiperModel(weight_delta=delta), target, target_rate, bandwidth,
+                          conversion)
 
 
 def is_adapted(voice: Voice) -> bool:
