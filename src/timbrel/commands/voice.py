@@ -59,11 +59,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     adapt.add_argument("--minutes-budget", type=float, default=None,
                        help="stop training after this many minutes, whatever --steps says")
     adapt.add_argument("--parts", default="dec-prior",
-                       choices=("dec-prior", "dec", "flow+dec", "all", "all+dp"),
+                       choices=("dec-prior", "dec", "flow+dec", "latent", "all", "all+dp"),
                        help="what trains: the decoder on prior latents (dec-prior) or on posterior "
-                            "latents (dec), flow and decoder, or also the "
-                            "posterior encoder (and duration predictor); the text encoder "
-                            "stays frozen")
+                            "latents (dec), flow and decoder, posterior encoder and flow with "
+                            "the decoder frozen (latent), or all three (and the duration "
+                            "predictor); the text encoder stays frozen")
     adapt.add_argument("--conversion", default="none", choices=("none", "pitch", "full"),
                        help="signal-processing conversion kept on top of the adapted voice")
     adapt.add_argument("--warmup-steps", type=int, default=None,
