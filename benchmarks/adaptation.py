@@ -161,7 +161,7 @@ def run_point(args) -> dict:
     import timbrel
     from cloning import centroid, cosine, gap_closure, mean
     from timbrel.adapt.finetune import FinetuneConfig
-    from timbrel.adapt.voice_adaptation import adapt_voice, adapted_params
+    from timbrel.adapt.voice_adaptation import adapt_voice, target_conversion
 
     target = build_target(args.target)
     other = build_target("flite-slt" if args.target == "allison" else "allison")
@@ -205,13 +205,9 @@ def run_point(args) -> dict:
             voice = adapted
             if mode != "pitch":
                 from timbrel.adapt.delta import from_params
-                from timbrel.engines.builtin.piper_model import PiperModel
 
                 params = dict(adapted.params)
-                params.update(adapted_params(
-                    PiperModel(weight_delta=from_params(params)),
-                    np.concatenate([c for c, _ in clips][:20]), clips[0][1],
-                    float(params.get("bandwidth_hz", 8000)), mode))
+                params.update(target_conversion(adapted, clips, from_params(params), mode))
                 voice = adapted.with_changes(params=params)
             results[mode] = score(voice)
         return results

@@ -134,8 +134,7 @@ def adapt_voice(voice: Voice, clips: Sequence[tuple[np.ndarray, int]],
         if progress is not None:
             progress(record)
         if pending and record.seconds >= pending[0]:
-            while pending and record.seconds >= pending[0]:
-                pending.pop(0)
+            pending[:] = [due for due in pending if due > record.seconds]
             snapshot(current(record)[0], record)
 
     record = fine_tune(model, items, config, on_step)
