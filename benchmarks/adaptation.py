@@ -160,6 +160,7 @@ def run_point(args) -> dict:
     """Train on `args.seconds` of one target and score base, zero-shot and adapted voices."""
     import timbrel
     from cloning import centroid, cosine, gap_closure, mean
+    from timbrel.adapt.discriminator import AdversarialConfig
     from timbrel.adapt.finetune import FinetuneConfig
     from timbrel.adapt.voice_adaptation import adapt_voice, target_conversion
 
@@ -194,9 +195,11 @@ def run_point(args) -> dict:
         clips, transcripts = allison_clips(args.seconds)
     else:
         clips, transcripts = synthetic_clips(args.target, args.seconds)
+    adversarial = (None if args.adversarial_warmup is None else AdversarialConfig(
+        warmup_steps=args.adversarial_warmup, segments=args.adversarial_segments))
     config = FinetuneConfig(steps=args.steps, seconds_budget=args.budget_seconds,
                             parts=args.parts, learning_rate=args.learning_rate,
-                            threads=args.threads)
+                            threads=args.threads, adversarial=adversarial)
     modes = args.conversions.split(",")
 
     def score_modes(adapted) -> dict:
@@ -220,6 +223,8 @@ def run_point(args) -> dict:
         checkpoints.append({"steps": record.steps, "train_wall_seconds": record.seconds,
                             "train_cpu_seconds": record.cpu_seconds,
                             "mel_l1_last50": mean(record.mel_loss[-50:]),
+                            "discriminator_loss_last50": mean(
+                                record.discriminator_loss[-50:] or [float("nan")]),
                             "adapted": scored})
         print(f"checkpoint {record.steps} steps, {record.seconds:.0f} s: " + ", ".join(
             f"{m} GE2E gap {100 * r['ge2e_gap']:.0f} % MFCC gap {100 * r['mfcc_gap']:.0f} % "
@@ -244,6 +249,11 @@ def run_point(args) -> dict:
         "ceiling": ceiling, "base": base, "zero_shot": {**zero_shot, **gaps(zero_shot)},
         "adapted": {mode: {**r, **gaps(r)} for mode, r in results.items()},
         "checkpoints": checkpoints, "threads": args.threads,
+        "adversarial": None if adversarial is None else {
+            "warmup_steps": adversarial.warmup_steps, "segments": adversarial.segments,
+            "discriminator_loss_last50": mean(report.training.discriminator_loss[-50:]),
+            "generator_gan_loss_last50": mean(
+                report.training.generator_gan_loss[-50:] or [float("nan")])},
         "load_average_start": os.getloadavg(),
     }
 
@@ -268,6 +278,11 @@ def main(argv: list[str] | None = None) -> int:
     point.add_argument("--threads", type=int, default=2, help="torch threads for training")
     point.add_argument("--checkpoints", type=lambda v: [float(x) for x in v.split(",")],
                        default=[], help="training seconds at which to score the model too")
+    point.add_argument("--adversarial-warmup", type=int, default=None,
+                       help="train a discriminator alongside; its losses reach the "
+                            "generator after this many steps (default: no discriminator)")
+    point.add_argument("--adversarial-segments", type=int, default=1,
+                       help="decoded slices per step the discriminator judges")
     actions.add_parser("collect", help="table, adaptation.json and docs/adaptation.png")
     actions.add_parser("transcribe", help="cache Whisper transcripts of the Allison prompts")
     args = parser.parse_args(argv)
@@ -284,6 +299,8 @@ def main(argv: list[str] | None = None) -> int:
     result["point_wall_seconds"] = time.perf_counter() - started
     result["point_cpu_seconds"] = time.process_time() - cpu_started
     suffix = f"-lr{args.learning_rate:g}"  # points without it were trained at 2e-4
+    if args.adversarial_warmup is not None:
+        suffix += "-gan"
     out = Path(args.out or POINT_DIR
                / f"{args.target}-{int(args.seconds)}-{args.parts}{suffix}.json")
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -301,7 +318,7 @@ def render(points: list[dict]) -> str:
              "| MFCC gap | WER |", "|---|---|---|---|---|---|---|---|---|---|"]
     for p in points:
         head = (f"| {p['target']} | {p['data_seconds']:.0f} s "
-                f"| {p['parts']} lr {p.get('learning_rate', 2e-4):g} | {p['steps']} "
+                f"| {training_label(p)} lr {p.get('learning_rate', 2e-4):g} | {p['steps']} "
                 f"| {p['train_wall_seconds']:.0f} s / {p['train_cpu_seconds']:.0f} s"
                 + (f" (+ prep {p['prepare_wall_seconds']:.0f} s / {p['prepare_cpu_seconds']:.0f} s)"
                    if "prepare_wall_seconds" in p else ""))
@@ -315,12 +332,17 @@ def render(points: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def training_label(point: dict) -> str:
+    """The trained parts, marked when a discriminator trained alongside."""
+    return point["parts"] + (" + GAN" if point.get("adversarial") else "")
+
+
 def collect() -> int:
     points = [json.loads(p.read_text()) for p in sorted(POINT_DIR.glob("*.json"))]
     if not points:
         print(f"no points in {POINT_DIR}: run `adaptation.py point` first")
         return 1
-    points.sort(key=lambda p: (p["target"], p["parts"], p["data_seconds"]))
+    points.sort(key=lambda p: (p["target"], training_label(p), p["data_seconds"]))
     table = render(points)
     print(table)
     (RESULTS / "adaptation.json").write_text(json.dumps({"points": points}, indent=1))
@@ -344,8 +366,10 @@ def plot(points: list[dict], path: Path) -> None:
         def rate(p: dict) -> float:
             return p.get("learning_rate", 2e-4)
 
-        for (target, parts, lr) in sorted({(p["target"], p["parts"], rate(p)) for p in points}):
-            series = [p for p in points if p["target"] == target and p["parts"] == parts
+        for (target, parts, lr) in sorted({(p["target"], training_label(p), rate(p))
+                                           for p in points}):
+            series = [p for p in points if p["target"] == target
+                      and training_label(p) == parts
                       and rate(p) == lr and mode in p["adapted"]]
             minutes = [p["data_seconds"] / 60 for p in series]
             axis.plot(minutes, [100 * p["adapted"][mode][key] for p in series], "o-",

@@ -41,3 +41,7 @@ def test_adapt_needs_audio_or_quick(human_reference, lib, capsys):
     assert "--quick" in capsys.readouterr().err  # errors go to stderr
     assert main(["voice", "adapt", "bob", "--quick", "--steps", "0", *lib]) == ExitCode.BAD_INPUT
     assert main(["voice", "adapt", "nobody", "--quick", *lib]) != 0
+    capsys.readouterr()
+    assert main(["voice", "adapt", "bob", "--quick", "--parts", "latent", "--adversarial",
+                 *lib]) == ExitCode.BAD_INPUT
+    assert "adversarial training needs a trainable decoder" in capsys.readouterr().err

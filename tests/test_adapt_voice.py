@@ -72,3 +72,25 @@ def test_latent_training_keeps_the_decoder_and_snapshots_the_voice_on_the_way(vo
     assert delta and all(name.startswith("flow.") for name in delta)
     assert [steps for _, steps in seen] == [1] and is_adapted(seen[0][0])
     assert report.training.steps == 3
+
+
+def test_adversarial_training_trains_a_discriminator_and_feeds_it_after_the_warmup(voice):
+    from timbrel.adapt.discriminator import AdversarialConfig
+
+    config = FinetuneConfig(steps=3, parts="dec", learning_rate=3e-4, threads=1,
+                            adversarial=AdversarialConfig(warmup_steps=1))
+    new, report = adapt_voice(voice, [(voice.reference, voice.reference_rate)],
+                              [REFERENCE_TRANSCRIPT], config, warmup_steps=2)
+    training = report.training
+    assert len(training.discriminator_loss) == 3  # judged every step
+    assert len(training.generator_gan_loss) == 2  # reached the generator after step 1
+    assert all(np.isfinite(training.discriminator_loss + training.generator_gan_loss))
+    delta = from_params(new.params)
+    assert delta and all(name.startswith("dec.") for name in delta)  # no discriminator kept
+
+
+def test_adversarial_training_needs_a_trainable_decoder():
+    from timbrel.adapt.discriminator import AdversarialConfig
+
+    with pytest.raises(ValueError, match="freezes it"):
+        FinetuneConfig(parts="latent", adversarial=AdversarialConfig())

@@ -6,9 +6,10 @@ frames with the phonemes of the frozen text encoder and the KL loss pulls the tw
 together; the decoder turns random 32-frame slices of z back into audio, scored by the
 L1 distance of log-mel spectrograms (weight 45, as in VITS); each step decodes
 `segments` slices of the same utterance. `progress` runs after each step and its own
-time is not counted as training. No discriminator: on a CPU
-budget its steps are better spent on the generator, and the starting decoder is already
-a trained one. The text encoder always stays frozen; `parts` says what trains.
+time is not counted as training. With `adversarial` set, a discriminator trains
+alongside (discriminator.py) and its GAN and feature-matching losses join the
+generator's; without it, every step goes to the generator alone. The text encoder always
+stays frozen; `parts` says what trains.
 """
 
 from __future__ import annotations
@@ -17,12 +18,14 @@ import logging
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 
 from .alignment import maximum_path, prior_log_likelihood
 from .dataset import TrainingItem
-from .vits_model import SEED
+from .discriminator import AdversarialConfig, AdversarialTraining
+from .vits_model import HOP, SEED
 
 log = logging.getLogger(__name__)
 
@@ -50,10 +53,14 @@ class FinetuneConfig:
     segments: int = 4  # decoder slices per utterance and step (the decoder is the cheap part)
     seed: int = SEED
     threads: int = 2  # torch threads (1 lets two trainings share this 2-core machine)
+    adversarial: AdversarialConfig | None = None  # None: mel, KL and duration losses only
 
     def __post_init__(self) -> None:
         if self.parts not in PARTS:
             raise ValueError(f"unknown parts '{self.parts}' (choose from {', '.join(PARTS)})")
+        if self.adversarial is not None and "dec" not in PARTS[self.parts]:
+            raise ValueError(f"adversarial training needs a trainable decoder; parts "
+                             f"'{self.parts}' freezes it")
         if self.steps < 1:
             raise ValueError("steps must be at least 1")
 
@@ -67,6 +74,8 @@ class FinetuneLog:
     prepare_cpu_seconds: float = 0.0
     mel_loss: list[float] = field(default_factory=list)
     kl_loss: list[float] = field(default_factory=list)
+    discriminator_loss: list[float] = field(default_factory=list)  # adversarial runs only
+    generator_gan_loss: list[float] = field(default_factory=list)  # after the warm-up
 
 
 @dataclass(frozen=True)
@@ -131,9 +140,17 @@ def trainable_parameters(model, parts: str) -> list:
     return [p for p in model.parameters() if p.requires_grad]
 
 
+class StepLosses(NamedTuple):
+    mel: object
+    kl: object | None
+    duration: object | None
+    generated: object  # [segments, 1, samples]: the decoded slices
+    real: object  # the same slices of the speaker's audio
+
+
 def step_losses(model, item: PreparedItem, parts: str, rng: np.random.Generator,
-                segment_frames: int = SEGMENT_FRAMES, segments: int = 1):
-    """(mel loss, KL loss, duration loss or None) for one utterance."""
+                segment_frames: int = SEGMENT_FRAMES, segments: int = 1) -> StepLosses:
+    """The generator's losses for one utterance, with the audio they were scored on."""
     import torch
     from piper.train.vits.losses import kl_loss
 
@@ -163,7 +180,8 @@ def step_losses(model, item: PreparedItem, parts: str, rng: np.random.Generator,
     target_mel = torch.cat([item.mel[:, :, s:s + segment] for s in starts])
     predicted_mel = mel_spectrogram(audio.squeeze(1))
     mel = torch.nn.functional.l1_loss(predicted_mel, target_mel)
-    return mel, kl, duration
+    real = torch.cat([item.audio[:, :, s * HOP:(s + segment) * HOP] for s in starts])
+    return StepLosses(mel, kl, duration, audio, real)
 
 
 def fine_tune(model, items: Sequence[TrainingItem], config: FinetuneConfig,
@@ -182,19 +200,29 @@ def fine_tune(model, items: Sequence[TrainingItem], config: FinetuneConfig,
     parameters = trainable_parameters(model, config.parts)
     optimiser = torch.optim.AdamW(parameters, config.learning_rate, betas=(0.8, 0.99),
                                   eps=1e-9)
+    adversarial = AdversarialTraining(config.adversarial) if config.adversarial else None
     started, cpu_started = time.perf_counter(), time.process_time()
     paused = paused_cpu = 0.0  # time spent in `progress` (e.g. scoring a snapshot)
     order: list[int] = []
     for step in range(config.steps):
         if not order:
             order = list(rng.permutation(len(prepared)))
-        mel, kl, duration = step_losses(model, prepared[order.pop()], config.parts, rng,
-                                        config.segment_frames, config.segments)
+        losses = step_losses(model, prepared[order.pop()], config.parts, rng,
+                             config.segment_frames, config.segments)
+        mel, kl = losses.mel, losses.kl
         loss = MEL_WEIGHT * mel
         if kl is not None:
             loss = loss + kl
-        if duration is not None:
-            loss = loss + duration
+        if losses.duration is not None:
+            loss = loss + losses.duration
+        if adversarial is not None:
+            judged = adversarial.config.segments
+            real, generated = losses.real[:judged], losses.generated[:judged]
+            record.discriminator_loss.append(adversarial.discriminator_step(real, generated))
+            if step >= adversarial.config.warmup_steps:
+                gan = adversarial.generator_loss(real, generated)
+                record.generator_gan_loss.append(float(gan.detach()))
+                loss = loss + gan
         optimiser.zero_grad()
         loss.backward()
         torch.nn.utils.clip_grad_norm_(parameters, 100.0)
