@@ -199,7 +199,8 @@ def run_point(args) -> dict:
         warmup_steps=args.adversarial_warmup, segments=args.adversarial_segments))
     config = FinetuneConfig(steps=args.steps, seconds_budget=args.budget_seconds,
                             parts=args.parts, learning_rate=args.learning_rate,
-                            threads=args.threads, adversarial=adversarial)
+                            threads=args.threads, adversarial=adversarial,
+                            **({} if args.seed is None else {"seed": args.seed}))
     modes = args.conversions.split(",")
 
     def score_modes(adapted) -> dict:
@@ -248,7 +249,7 @@ def run_point(args) -> dict:
         "delta_megabytes": report.delta_bytes / 1e6, "texts": list(texts),
         "ceiling": ceiling, "base": base, "zero_shot": {**zero_shot, **gaps(zero_shot)},
         "adapted": {mode: {**r, **gaps(r)} for mode, r in results.items()},
-        "checkpoints": checkpoints, "threads": args.threads,
+        "checkpoints": checkpoints, "threads": args.threads, "seed": config.seed,
         "adversarial": None if adversarial is None else {
             "warmup_steps": adversarial.warmup_steps, "segments": adversarial.segments,
             "discriminator_loss_last50": mean(report.training.discriminator_loss[-50:]),
@@ -278,6 +279,8 @@ def main(argv: list[str] | None = None) -> int:
     point.add_argument("--threads", type=int, default=2, help="torch threads for training")
     point.add_argument("--checkpoints", type=lambda v: [float(x) for x in v.split(",")],
                        default=[], help="training seconds at which to score the model too")
+    point.add_argument("--seed", type=int, default=None,
+                       help="training seed (default: the fine-tuning default)")
     point.add_argument("--adversarial-warmup", type=int, default=None,
                        help="train a discriminator alongside; its losses reach the "
                             "generator after this many steps (default: no discriminator)")
@@ -301,6 +304,8 @@ def main(argv: list[str] | None = None) -> int:
     suffix = f"-lr{args.learning_rate:g}"  # points without it were trained at 2e-4
     if args.adversarial_warmup is not None:
         suffix += "-gan"
+    if args.seed is not None:
+        suffix += f"-seed{args.seed}"
     out = Path(args.out or POINT_DIR
                / f"{args.target}-{int(args.seconds)}-{args.parts}{suffix}.json")
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -28,11 +28,10 @@ class AdversarialConfig:
 
 
 def build_discriminator():
-    """piper's multi-period discriminator, cut to the waveform and `PERIODS` parts."""
-    import torch
+    """piper's multi-period discriminator, cut to the waveform and `PERIODS` parts
+    (initialised from torch's global generator, which fine_tune seeds)."""
     from piper.train.vits.models import MultiPeriodDiscriminator
 
-    torch.manual_seed(0)
     discriminator = MultiPeriodDiscriminator()
     keep = 1 + len(PERIODS)  # piper's list is [scale, period 2, 3, 5, 7, 11]
     assert [d.period for d in discriminator.discriminators[1:keep]] == list(PERIODS)

@@ -71,7 +71,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                             "120; computed once and cached)")
     adapt.add_argument("--adversarial", action="store_true",
                        help="train a discriminator alongside (GAN and feature-matching "
-                            "losses, as VITS trains); about doubles the time per step")
+                            "losses, as VITS trains); it learns alone for the first 200 "
+                            "steps, and each step takes about 3 times as long")
     adapt.set_defaults(func=run_adapt)
 
     for sub in (add, listing, show, remove, adapt):
