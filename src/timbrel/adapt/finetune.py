@@ -25,20 +25,11 @@ import numpy as np
 from .alignment import maximum_path, prior_log_likelihood
 from .dataset import TrainingItem
 from .discriminator import AdversarialConfig, AdversarialTraining
+from .trainable_parts import PARTS
 from .vits_model import HOP, SEED
 
 log = logging.getLogger(__name__)
 
-PARTS = {
-    "dec-prior": ("dec",),  # the decoder on the latents joe's prior path gives, aligned
-    "dec": ("dec",),
-    "flow+dec": ("flow", "dec"),
-    # the decoder stays joe's trained vocoder: the posterior encoder learns latents it
-    # turns into the speaker's mel, the flow learns to map them to the text prior
-    "latent": ("enc_q", "flow"),
-    "all": ("enc_q", "flow", "dec"),
-    "all+dp": ("enc_q", "flow", "dec", "dp"),
-}
 MEL_WEIGHT = 45.0
 SEGMENT_FRAMES = 32
 

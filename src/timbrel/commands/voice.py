@@ -7,6 +7,7 @@ import json
 import logging
 import sys
 
+from ..adapt.trainable_parts import PARTS
 from ..engines import available_engines
 from ..engines.source_choice import AUTO
 from ..enrollment import enroll
@@ -59,7 +60,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     adapt.add_argument("--minutes-budget", type=float, default=None,
                        help="stop training after this many minutes, whatever --steps says")
     adapt.add_argument("--parts", default="dec-prior",
-                       choices=("dec-prior", "dec", "flow+dec", "latent", "all", "all+dp"),
+                       choices=tuple(PARTS),
                        help="what trains: the decoder on prior latents (dec-prior) or on posterior "
                             "latents (dec), flow and decoder, posterior encoder and flow with "
                             "the decoder frozen (latent), or all three (and the duration "
