@@ -10,11 +10,11 @@ independent MFCC speaker space, WER) against the held-out truth clips.
         --parts all --budget-seconds 900 --conversions none,pitch,full
     PYTHONPATH=src python benchmarks/adaptation.py collect   # table, JSON, docs/adaptation.png
 
-Each `point` writes benchmarks/results/adaptation/<target>-<seconds>-<parts>.json; points
-are independent processes, so several can run side by side. Measured so far (about 200
-CPU-seconds of training each, machine heavily shared): no budget beat zero-shot conversion
-on held-out Allison sentences, and every fine-tuned voice lost intelligibility (WER
-38-92 % against 14 % zero-shot): see the README section and adaptation.json.
+Each `point` writes benchmarks/results/adaptation/<target>-<seconds>-<parts>.json (with
+-lr, -gan and -seed suffixes when set); points are independent processes, so several can
+run side by side. `collect` plots them against the amount of speech (repeated runs: mean
+and range) and, for runs scored during training (--checkpoints), against training time.
+Figures: the README's fine-tuning section and adaptation.json.
 """
 
 from __future__ import annotations
@@ -355,8 +355,22 @@ def collect() -> int:
     return 0
 
 
+MEASURES = (("ge2e_gap", "GE2E gap closure"), ("mfcc_gap", "MFCC gap closure"), ("wer", "WER"))
+
+
+def learning_rate(point: dict) -> float:
+    return point.get("learning_rate", 2e-4)
+
+
+def run_label(point: dict) -> str:
+    seed = f", seed {point['seed']}" if point.get("seed") is not None else ""
+    return (f"{point['target']}: {training_label(point)}, lr {learning_rate(point):g}{seed}")
+
+
 def plot(points: list[dict], path: Path) -> None:
-    """Gap closure vs training speech for the default conversion mode, with zero-shot."""
+    """Top: gap closure vs training speech for the default conversion mode, with zero-shot
+    (repeated runs of one setting at one amount: their mean, bars from lowest to highest).
+    Bottom: the same measures vs training time, for the runs scored during training."""
     import matplotlib
 
     from timbrel.adapt.voice_adaptation import DEFAULT_CONVERSION as mode
@@ -364,40 +378,61 @@ def plot(points: list[dict], path: Path) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    figure, axes = plt.subplots(1, 3, figsize=(15, 4.3))
-    for axis, key, title in ((axes[0], "ge2e_gap", "GE2E gap closure"),
-                             (axes[1], "mfcc_gap", "MFCC gap closure"),
-                             (axes[2], "wer", "WER")):
-        def rate(p: dict) -> float:
-            return p.get("learning_rate", 2e-4)
-
-        for (target, parts, lr) in sorted({(p["target"], training_label(p), rate(p))
-                                           for p in points}):
-            series = [p for p in points if p["target"] == target
-                      and training_label(p) == parts
-                      and rate(p) == lr and mode in p["adapted"]]
-            minutes = [p["data_seconds"] / 60 for p in series]
-            axis.plot(minutes, [100 * p["adapted"][mode][key] for p in series], "o-",
-                      label=f"{target}: fine-tuned ({parts}, lr {lr:g}, conversion {mode})")
-        for target in sorted({p["target"] for p in points}):
-            zero = next(p["zero_shot"][key] for p in points if p["target"] == target)
-            axis.axhline(100 * zero, ls="--", lw=0.8, color="black" if target == "allison"
-                         else "grey", label=f"{target}: zero-shot conversion")
-        axis.set_xscale("log")
-        axis.set_xlabel("training speech (minutes)")
-        axis.set_ylabel("%" if key == "wer" else "% of the gap to the same-voice ceiling")
+    figure, axes = plt.subplots(2, 3, figsize=(15, 8.6))
+    for (key, title), axis in zip(MEASURES, axes[0], strict=True):
+        plot_against_speech(axis, points, key, mode)
         axis.set_title(title + " (held-out sentences)")
-        if key == "wer":
-            base = next(p["base"]["wer"] for p in points)
-            axis.axhline(100 * base, color="red", lw=0.5, ls=":", label="base voice (joe)")
-        else:
-            axis.axhline(85, color="red", lw=0.5, ls=":", label="goal (85 %)")
-        axis.grid(alpha=0.3)
-    axes[0].legend(fontsize=7)
+    timed = [p for p in points if p.get("checkpoints") and mode in p["adapted"]]
+    for (key, title), axis in zip(MEASURES, axes[1], strict=True):
+        plot_against_training_time(axis, timed, key, mode)
+        axis.set_title(title + " during training")
+    for row in axes:
+        for axis, (key, _) in zip(row, MEASURES, strict=True):
+            if key == "wer":
+                base = next(p["base"]["wer"] for p in points)
+                axis.axhline(100 * base, color="red", lw=0.5, ls=":", label="base voice (joe)")
+                axis.set_ylabel("%")
+            else:
+                axis.axhline(85, color="red", lw=0.5, ls=":", label="goal (85 %)")
+                axis.set_ylabel("% of the gap to the same-voice ceiling")
+            axis.grid(alpha=0.3)
+        row[0].legend(fontsize=6)
     figure.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)
     figure.savefig(path, dpi=110)
 
+
+def plot_against_speech(axis, points: list[dict], key: str, mode: str) -> None:
+    for (target, parts, lr) in sorted({(p["target"], training_label(p), learning_rate(p))
+                                       for p in points}):
+        series = [p for p in points if p["target"] == target and training_label(p) == parts
+                  and learning_rate(p) == lr and mode in p["adapted"]]
+        amounts = sorted({p["data_seconds"] for p in series})
+        values = [[100 * p["adapted"][mode][key] for p in series if p["data_seconds"] == a]
+                  for a in amounts]
+        means = [float(np.mean(v)) for v in values]
+        runs = max(len(v) for v in values) if values else 0
+        axis.errorbar([a / 60 for a in amounts], means, fmt="o-", capsize=3,
+                      yerr=[[m - min(v) for m, v in zip(means, values, strict=True)],
+                            [max(v) - m for m, v in zip(means, values, strict=True)]],
+                      label=f"{target}: fine-tuned ({parts}, lr {lr:g}, conversion {mode})"
+                            + (f", up to {runs} runs" if runs > 1 else ""))
+    for target in sorted({p["target"] for p in points}):
+        zero = next(p["zero_shot"][key] for p in points if p["target"] == target)
+        axis.axhline(100 * zero, ls="--", lw=0.8, color="black" if target == "allison"
+                     else "grey", label=f"{target}: zero-shot conversion")
+    axis.set_xscale("log")
+    axis.set_xlabel("training speech (minutes)")
+
+
+def plot_against_training_time(axis, points: list[dict], key: str, mode: str) -> None:
+    for p in sorted(points, key=run_label):
+        stages = [*p["checkpoints"], {"train_wall_seconds": p["train_wall_seconds"],
+                                      "adapted": p["adapted"]}]
+        axis.plot([s["train_wall_seconds"] / 60 for s in stages],
+                  [100 * s["adapted"][mode][key] for s in stages], "o-",
+                  label=f"{run_label(p)}, {p['data_seconds'] / 60:.0f} min of speech")
+    axis.set_xlabel("training time (minutes of wall clock)")
 
 if __name__ == "__main__":
     sys.exit(main())
