@@ -73,7 +73,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     adapt.add_argument("--adversarial", action="store_true",
                        help="train a discriminator alongside (GAN and feature-matching "
                             "losses, as VITS trains); it learns alone for the first 200 "
-                            "steps, and each step takes about 3 times as long")
+                            "steps, and each step takes about 1.5 to 3 times as long")
     adapt.set_defaults(func=run_adapt)
 
     for sub in (add, listing, show, remove, adapt):
