@@ -6,8 +6,8 @@
 - `dataset`: a speaker's clips cut, transcribed and phonemised into training items;
 - `posterior`: warm-up of the posterior encoder on joe's own speech, cached;
 - `trainable_parts`: which modules train, by name;
-- `finetune`: the training loop (mel-L1, KL, duration), optionally with
-- `discriminator`: a discriminator trained alongside (LSGAN + feature matching);
+- `finetune`: the training loop (mel-L1, KL, duration; optionally adversarial);
+- `discriminator`: the discriminator trained alongside (LSGAN + feature matching);
 - `inference`: the PyTorch model speaking with the ONNX graph's seeded noise;
 - `voice_adaptation`: `adapt_voice`, from a speaker's audio to an adapted voice;
 - `delta`: the trained tensors as an fp16 weight delta, stored in a voice's params;
