@@ -57,7 +57,9 @@ def test_weight_delta_in_the_onnx_graph_matches_the_torch_model(piper):
     state = model.state_dict()
     rng = np.random.default_rng(5)
     names = ["dec.conv_pre.weight", "dec.ups.0.weight", "flow.flows.0.enc.in_layers.1.weight",
-             "flow.flows.6.post.bias", "dp.flows.0.logs", "dp.proj.weight"]
+             "flow.flows.6.post.bias", "dp.flows.0.logs", "dp.proj.weight",
+             "enc_p.emb.weight", "enc_p.encoder.attn_layers.2.conv_k.weight",
+             "enc_p.encoder.attn_layers.0.emb_rel_k", "enc_p.proj.bias"]
     delta = {name: (0.05 * rng.standard_normal(tuple(state[name].shape))
                     * float(state[name].abs().mean() + 1e-3)).astype(np.float16)
              for name in names}

@@ -74,6 +74,16 @@ def test_latent_training_keeps_the_decoder_and_snapshots_the_voice_on_the_way(vo
     assert report.training.steps == 3
 
 
+def test_full_training_moves_the_text_encoder_and_the_adapted_voice_still_speaks(voice):
+    config = FinetuneConfig(steps=2, parts="full", learning_rate=3e-4, threads=1)
+    new, _ = adapt_voice(voice, [(voice.reference, voice.reference_rate)],
+                         [REFERENCE_TRANSCRIPT], config, warmup_steps=2)
+    modules = {name.split(".")[0] for name in from_params(new.params)}
+    assert modules == {"enc_p", "flow", "dec", "dp"}  # the posterior encoder is not kept
+    samples, _ = timbrel.synthesize_to_array(TEXT, new, timbrel.SynthesisConfig(seed=1))
+    assert np.max(np.abs(samples)) > 0.05
+
+
 def test_adversarial_training_trains_a_discriminator_and_feeds_it_after_the_warmup(voice):
     from timbrel.adapt.discriminator import AdversarialConfig
 

@@ -1,5 +1,5 @@
 """An adapted model as a weight delta: only the tensors fine-tuning changed that synthesis
-uses (flow, decoder, duration predictor), stored as fp16 differences in a voice's params.
+uses (text encoder, flow, decoder, duration predictor), stored as fp16 differences in a voice's params.
 
 Voice params hold the delta as arrays named ``adapt.<tensor name>``; the rest of the
 adaptation's record is scalars under ``adapt_*``. A voice saved and loaded keeps the fp16
@@ -13,7 +13,9 @@ from collections.abc import Mapping
 import numpy as np
 
 PREFIX = "adapt."
-INFERENCE_MODULES = ("flow", "dec", "dp")
+INFERENCE_MODULES = ("enc_p", "flow", "dec", "dp")
+# the duration predictor's posterior flows and the flow its exported reverse pass skips
+TRAINING_ONLY = ("dp.post_", "dp.flows.1.")
 
 
 def weight_delta(base: Mapping[str, object], tuned: Mapping[str, object]
@@ -21,7 +23,7 @@ def weight_delta(base: Mapping[str, object], tuned: Mapping[str, object]
     """fp16 `tuned - base` for each inference tensor that changed."""
     delta = {}
     for name, value in tuned.items():
-        if name.split(".")[0] not in INFERENCE_MODULES:
+        if name.split(".")[0] not in INFERENCE_MODULES or name.startswith(TRAINING_ONLY):
             continue
         difference = value.detach().float().numpy() - base[name].detach().float().numpy()
         if np.any(difference != 0):

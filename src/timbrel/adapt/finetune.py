@@ -76,6 +76,7 @@ class PreparedItem:
     spec: object  # [1, 513, frames]
     mel: object  # [1, 80, frames]
     audio: object  # [1, 1, samples]
+    ids: object  # [1, phonemes]
     text_hidden: object
     m_p: object
     logs_p: object
@@ -120,7 +121,8 @@ def prepare(model, item: TrainingItem, parts: str = "all",
                                              torch.as_tensor([len(item.ids)]))
     latents = (prior_latents(model, spec, m_p, logs_p, rng or np.random.default_rng(SEED))
                if parts == "dec-prior" else ())
-    return PreparedItem(spec=spec, mel=mel, audio=audio[:, None], text_hidden=x, m_p=m_p,
+    return PreparedItem(spec=spec, mel=mel, audio=audio[:, None],
+                        ids=torch.as_tensor([item.ids]), text_hidden=x, m_p=m_p,
                         logs_p=logs_p, x_mask=x_mask, prior_latents=latents)
 
 
@@ -149,6 +151,9 @@ def step_losses(model, item: PreparedItem, parts: str, rng: np.random.Generator,
 
     frames = item.spec.size(2)
     kl = duration = None
+    text_hidden, prior_mean, prior_log_scale, x_mask = (
+        model.enc_p(item.ids, torch.as_tensor([item.ids.size(1)]))
+        if "enc_p" in PARTS[parts] else (item.text_hidden, item.m_p, item.logs_p, item.x_mask))
     if item.prior_latents:
         z = item.prior_latents[int(rng.integers(len(item.prior_latents)))]
     else:
@@ -157,14 +162,13 @@ def step_losses(model, item: PreparedItem, parts: str, rng: np.random.Generator,
     if "flow" in PARTS[parts]:
         z_p = model.flow(z, y_mask)
         attn = torch.from_numpy(maximum_path(prior_log_likelihood(
-            z_p[0].detach(), item.m_p[0], item.logs_p[0])))  # [frames, phonemes]
-        m_p = (attn @ item.m_p[0].T).T[None]
-        logs_p = (attn @ item.logs_p[0].T).T[None]
+            z_p[0].detach(), prior_mean[0].detach(), prior_log_scale[0].detach())))
+        m_p = (attn @ prior_mean[0].T).T[None]  # attn: [frames, phonemes]
+        logs_p = (attn @ prior_log_scale[0].T).T[None]
         kl = kl_loss(z_p, logs_q, m_p, logs_p, y_mask)
         if "dp" in PARTS[parts]:
             w = attn.sum(0)[None, None]
-            duration = torch.sum(model.dp(item.text_hidden, item.x_mask, w)) / torch.sum(
-                item.x_mask)
+            duration = torch.sum(model.dp(text_hidden, x_mask, w)) / torch.sum(x_mask)
     segment = min(segment_frames, frames)
     starts = [int(s) for s in rng.integers(0, frames - segment + 1, size=segments)]
     audio = model.dec(torch.cat([z[:, :, s:s + segment] for s in starts]))
@@ -182,7 +186,8 @@ def fine_tune(model, items: Sequence[TrainingItem], config: FinetuneConfig,
 
     torch.manual_seed(config.seed)
     rng = np.random.default_rng(config.seed)
-    model.eval()  # no dropout: the text encoder is frozen, the rest has none
+    model.eval()  # no dropout, in the text encoder either: a few minutes of speech is
+    # too little to regularise it that way
     record = FinetuneLog()
     started, cpu_started = time.perf_counter(), time.process_time()
     prepared = [prepare(model, item, config.parts, rng) for item in items]

@@ -14,4 +14,7 @@ PARTS: dict[str, tuple[str, ...]] = {
     "latent": ("enc_q", "flow"),
     "all": ("enc_q", "flow", "dec"),
     "all+dp": ("enc_q", "flow", "dec", "dp"),
+    # everything synthesis runs, the text encoder too (as piper's own fine-tuning does):
+    # the text prior may move toward the speaker instead of the flow bridging the gap alone
+    "full": ("enc_p", "enc_q", "flow", "dec", "dp"),
 }
