@@ -9,12 +9,16 @@ independent MFCC speaker space, WER) against the held-out truth clips.
     PYTHONPATH=src python benchmarks/adaptation.py point --target allison --seconds 600 \
         --parts all --budget-seconds 900 --conversions none,pitch,full
     PYTHONPATH=src python benchmarks/adaptation.py collect   # table, JSON, docs/adaptation.png
+    PYTHONPATH=src python benchmarks/adaptation.py rescore \
+        benchmarks/results/cache/adapted/<point>/<steps>.tvoice --noise-scales 0.667,0.4
 
 Each `point` writes benchmarks/results/adaptation/<target>-<seconds>-<parts>.json (with
 -lr, -gan and -seed suffixes when set); points are independent processes, so several can
 run side by side. `collect` plots them against the amount of speech (repeated runs: mean
 and range) and, for runs scored during training (--checkpoints), against training time.
-Figures: the README's fine-tuning section and adaptation.json.
+Every point keeps its adapted voices (at each checkpoint and the end) in the cache, and
+`rescore` scores them again, e.g. at other synthesis noise scales. Figures: the README's
+fine-tuning section and adaptation.json.
 """
 
 from __future__ import annotations
@@ -110,34 +114,8 @@ def synthetic_clips(name: str, seconds: float) -> tuple[list[tuple[np.ndarray, i
     return clips, texts
 
 
-def scores(voice, texts, truth_ge2e, truth_mfcc, measures, leave_own: bool, seed: int = 0
-           ) -> dict:
-    """Mean GE2E / MFCC similarity to the truth centroid and WER over the held-out texts
-    (`voice` None: the untouched base voice). A synthetic target's truth clip i says text i,
-    so it is left out of the centroid when scoring text i, as in cloning.py."""
-    import timbrel
-    from cloning import centroid, cosine, mean
-
-    rows = []
-    for index, text in enumerate(texts):
-        leave = index if leave_own else None
-        ge2e_centroid = centroid(truth_ge2e, leave)
-        mfcc_centroid = centroid(truth_mfcc, leave)
-        if voice is None:
-            samples, rate = measures.base.synthesize(text), measures.base.rate
-        else:
-            samples, rate = timbrel.synthesize_to_array(text, voice,
-                                                        timbrel.SynthesisConfig(seed=seed))
-        wer, heard = measures.wer(text, samples, rate)
-        rows.append({"text": text, "ge2e": cosine(measures.ge2e(samples, rate), ge2e_centroid),
-                     "mfcc": cosine(measures.mfcc(samples, rate), mfcc_centroid),
-                     "wer": wer, "heard": heard})
-    return {"ge2e": mean(r["ge2e"] for r in rows), "mfcc": mean(r["mfcc"] for r in rows),
-            "wer": mean(r["wer"] for r in rows), "sentences": rows}
-
-
 class PointMeasures:
-    """cloning.py's measures, the MFCC space fitted on both targets' truth clips."""
+    """cloning.py's measures, the MFCC space fitted on a pool of truth clips."""
 
     def __init__(self, truth_pool) -> None:
         from cloning import BaseVoice, Measures
@@ -147,6 +125,83 @@ class PointMeasures:
         measures = Measures(MfccSpeakerSpace.fit(truth_pool))
         self.ge2e, self.mfcc, self.wer = measures.ge2e, measures.mfcc, measures.wer
         self.base = BaseVoice(get_engine("builtin"))
+
+
+class Scoring:
+    """What every voice of one target is scored against: the held-out truth clips, their
+    same-voice ceiling and the untouched base voice, with the MFCC space fitted on both
+    targets' truth clips."""
+
+    def __init__(self, target_name: str, texts: int) -> None:
+        from cloning import centroid, cosine, mean
+
+        self.target = build_target(target_name)
+        other = build_target("flite-slt" if target_name == "allison" else "allison")
+        measures = PointMeasures([(c, t.truth_rate) for t in (self.target, other)
+                                  for c in t.truth])
+        self.ge2e, self.mfcc, self.wer = measures.ge2e, measures.mfcc, measures.wer
+        self.base_voice = measures.base
+        self.texts = HELD_OUT_TEXTS[:texts]
+        rate = self.target.truth_rate
+        self.truth_ge2e = [self.ge2e(c, rate) for c in self.target.truth]
+        self.truth_mfcc = [self.mfcc(c, rate) for c in self.target.truth]
+        self.ceiling = {
+            name: mean(cosine(truth[j], centroid(truth, j)) for j in range(len(truth)))
+            for name, truth in (("ge2e", self.truth_ge2e), ("mfcc", self.truth_mfcc))}
+        self.base = self.score(None)
+
+    def score(self, voice, noise_scale: float | None = None, seed: int = 0) -> dict:
+        """Mean GE2E / MFCC similarity to the truth centroid and WER over the held-out
+        texts (`voice` None: the untouched base voice). A synthetic target's truth clip i
+        says text i, so it is left out of the centroid when scoring text i, as in
+        cloning.py."""
+        import timbrel
+        from cloning import centroid, cosine, mean
+
+        rows = []
+        for index, text in enumerate(self.texts):
+            leave = index if self.target.kind == "synthetic" else None
+            if voice is None:
+                samples, rate = self.base_voice.synthesize(text), self.base_voice.rate
+            else:
+                samples, rate = timbrel.synthesize_to_array(
+                    text, voice, timbrel.SynthesisConfig(seed=seed, noise_scale=noise_scale))
+            wer, heard = self.wer(text, samples, rate)
+            rows.append({"text": text,
+                         "ge2e": cosine(self.ge2e(samples, rate),
+                                        centroid(self.truth_ge2e, leave)),
+                         "mfcc": cosine(self.mfcc(samples, rate),
+                                        centroid(self.truth_mfcc, leave)),
+                         "wer": wer, "heard": heard})
+        return {"ge2e": mean(r["ge2e"] for r in rows), "mfcc": mean(r["mfcc"] for r in rows),
+                "wer": mean(r["wer"] for r in rows), "sentences": rows}
+
+    def with_gaps(self, result: dict) -> dict:
+        from cloning import gap_closure
+
+        return {**result, **{f"{name}_gap": gap_closure(self.base[name], result[name],
+                                                        self.ceiling[name])
+                             for name in ("ge2e", "mfcc")}}
+
+
+def training_clips(target: str, seconds: float
+                   ) -> tuple[list[tuple[np.ndarray, int]], list[str]]:
+    if target == "allison":
+        return allison_clips(seconds)
+    return synthetic_clips(target, seconds)
+
+
+def converted(adapted, clips, mode: str):
+    """The adapted voice with conversion `mode` toward the training clips ("pitch": as
+    adapted)."""
+    if mode == "pitch":
+        return adapted
+    from timbrel.adapt.delta import from_params
+    from timbrel.adapt.voice_adaptation import target_conversion
+
+    params = dict(adapted.params)
+    params.update(target_conversion(adapted, clips, from_params(params), mode))
+    return adapted.with_changes(params=params)
 
 
 def build_target(name: str):
@@ -159,42 +214,17 @@ def build_target(name: str):
 def run_point(args) -> dict:
     """Train on `args.seconds` of one target and score base, zero-shot and adapted voices."""
     import timbrel
-    from cloning import centroid, cosine, gap_closure, mean
+    from cloning import mean
     from timbrel.adapt.discriminator import AdversarialConfig
     from timbrel.adapt.finetune import FinetuneConfig
-    from timbrel.adapt.voice_adaptation import adapt_voice, target_conversion
+    from timbrel.adapt.voice_adaptation import adapt_voice
 
-    target = build_target(args.target)
-    other = build_target("flite-slt" if args.target == "allison" else "allison")
-    pool = [(c, t.truth_rate) for t in (target, other) for c in t.truth]
-    measures = PointMeasures(pool)
-    texts = HELD_OUT_TEXTS[: args.texts]
-    synthetic = target.kind == "synthetic"
-    truth_ge2e = [measures.ge2e(c, target.truth_rate) for c in target.truth]
-    truth_mfcc = [measures.mfcc(c, target.truth_rate) for c in target.truth]
-    ceiling = {
-        "ge2e": mean(cosine(truth_ge2e[j], centroid(truth_ge2e, j))
-                     for j in range(len(truth_ge2e))),
-        "mfcc": mean(cosine(truth_mfcc[j], centroid(truth_mfcc, j))
-                     for j in range(len(truth_mfcc))),
-    }
-
-    def score(voice) -> dict:
-        return scores(voice, texts, truth_ge2e, truth_mfcc, measures, synthetic)
-
-    base = score(None)
-
-    def gaps(result: dict) -> dict:
-        return {"ge2e_gap": gap_closure(base["ge2e"], result["ge2e"], ceiling["ge2e"]),
-                "mfcc_gap": gap_closure(base["mfcc"], result["mfcc"], ceiling["mfcc"])}
-
+    scoring = Scoring(args.target, args.texts)
+    target = scoring.target
     zero_shot_voice = timbrel.enroll((target.reference, target.reference_rate),
                                      transcript=target.reference_text, engine="builtin")
-    zero_shot = score(zero_shot_voice)
-    if args.target == "allison":
-        clips, transcripts = allison_clips(args.seconds)
-    else:
-        clips, transcripts = synthetic_clips(args.target, args.seconds)
+    zero_shot = scoring.score(zero_shot_voice)
+    clips, transcripts = training_clips(args.target, args.seconds)
     adversarial = (None if args.adversarial_warmup is None else AdversarialConfig(
         warmup_steps=args.adversarial_warmup, segments=args.adversarial_segments))
     config = FinetuneConfig(steps=args.steps, seconds_budget=args.budget_seconds,
@@ -204,23 +234,21 @@ def run_point(args) -> dict:
     modes = args.conversions.split(",")
 
     def score_modes(adapted) -> dict:
-        results = {}
-        for mode in modes:
-            voice = adapted
-            if mode != "pitch":
-                from timbrel.adapt.delta import from_params
-
-                params = dict(adapted.params)
-                params.update(target_conversion(adapted, clips, from_params(params), mode))
-                voice = adapted.with_changes(params=params)
-            results[mode] = score(voice)
-        return results
+        return {mode: scoring.with_gaps(scoring.score(converted(adapted, clips, mode)))
+                for mode in modes}
 
     checkpoints = []
+    voices = VOICE_DIR / point_stem(args)
+
+    def keep(voice, steps: int) -> None:
+        """Store the adapted voice, so it can be rescored (`rescore`) without retraining."""
+        voices.mkdir(parents=True, exist_ok=True)
+        voice.save(voices / f"{steps}.tvoice")
 
     def snapshot(voice, record) -> None:
+        keep(voice, record.steps)
         started = time.perf_counter()
-        scored = {mode: {**r, **gaps(r)} for mode, r in score_modes(voice).items()}
+        scored = score_modes(voice)
         checkpoints.append({"steps": record.steps, "train_wall_seconds": record.seconds,
                             "train_cpu_seconds": record.cpu_seconds,
                             "mel_l1_last50": mean(record.mel_loss[-50:]),
@@ -234,6 +262,7 @@ def run_point(args) -> dict:
 
     adapted, report = adapt_voice(zero_shot_voice, clips, transcripts, config, "pitch",
                                   snapshot=snapshot, snapshot_seconds=args.checkpoints)
+    keep(adapted, report.training.steps)
     results = score_modes(adapted)
 
     return {
@@ -246,9 +275,9 @@ def run_point(args) -> dict:
         "prepare_cpu_seconds": report.training.prepare_cpu_seconds,
         "mel_l1_first10": mean(report.training.mel_loss[:10]),
         "mel_l1_last10": mean(report.training.mel_loss[-10:]),
-        "delta_megabytes": report.delta_bytes / 1e6, "texts": list(texts),
-        "ceiling": ceiling, "base": base, "zero_shot": {**zero_shot, **gaps(zero_shot)},
-        "adapted": {mode: {**r, **gaps(r)} for mode, r in results.items()},
+        "delta_megabytes": report.delta_bytes / 1e6, "texts": list(scoring.texts),
+        "ceiling": scoring.ceiling, "base": scoring.base,
+        "zero_shot": scoring.with_gaps(zero_shot), "adapted": results,
         "checkpoints": checkpoints, "threads": args.threads, "seed": config.seed,
         "adversarial": None if adversarial is None else {
             "warmup_steps": adversarial.warmup_steps, "segments": adversarial.segments,
@@ -260,6 +289,45 @@ def run_point(args) -> dict:
 
 
 POINT_DIR = RESULTS / "adaptation"
+VOICE_DIR = CACHE / "adapted"  # each point's adapted voices, by training steps
+
+
+def point_stem(args) -> str:
+    """A point's file name: target, speech, parts, and the settings that differ."""
+    suffix = f"-lr{args.learning_rate:g}"  # points without it were trained at 2e-4
+    if args.adversarial_warmup is not None:
+        suffix += "-gan"
+    if args.seed is not None:
+        suffix += f"-seed{args.seed}"
+    return f"{args.target}-{int(args.seconds)}-{args.parts}{suffix}"
+
+
+def rescore(args) -> int:
+    """Score stored adapted voices again: each at each noise scale, one conversion mode."""
+    from timbrel.voice import Voice
+
+    scoring = Scoring(args.target, args.texts)
+    clips, _ = training_clips(args.target, args.seconds)
+    rows = []
+    for path in args.voices:
+        voice = converted(Voice.load(path), clips, args.conversion)
+        for noise in args.noise_scales:
+            result = scoring.with_gaps(scoring.score(voice, noise_scale=noise))
+            rows.append({"voice": str(path), "conversion": args.conversion,
+                         "noise_scale": noise, **result})
+            print(f"{path} noise {noise:g}: GE2E gap {100 * result['ge2e_gap']:.0f} %, MFCC "
+                  f"gap {100 * result['mfcc_gap']:.0f} %, WER {100 * result['wer']:.1f} %",
+                  flush=True)
+    out = Path(args.out or RESULTS / "adaptation_rescored.json")
+    out.write_text(json.dumps({"base": scoring.base, "ceiling": scoring.ceiling,
+                               "rows": rows}, indent=1))
+    print("| voice | noise scale | GE2E gap | MFCC gap | WER |\n|---|---|---|---|---|")
+    print(f"| base (joe) | - | 0 % | 0 % | {100 * scoring.base['wer']:.1f} % |")
+    for r in rows:
+        name = "/".join(Path(r["voice"]).parts[-2:])
+        print(f"| {name} | {r['noise_scale']:g} | {100 * r['ge2e_gap']:.0f} % "
+              f"| {100 * r['mfcc_gap']:.0f} % | {100 * r['wer']:.1f} % |")
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -286,6 +354,17 @@ def main(argv: list[str] | None = None) -> int:
                             "generator after this many steps (default: no discriminator)")
     point.add_argument("--adversarial-segments", type=int, default=1,
                        help="decoded slices per step the discriminator judges")
+    again = actions.add_parser("rescore", help="score stored adapted voices again "
+                               f"({VOICE_DIR.relative_to(HERE.parent)}/<point>/<steps>.tvoice)")
+    again.add_argument("voices", nargs="+", type=Path)
+    again.add_argument("--target", default="allison")
+    again.add_argument("--seconds", type=float, default=600.0,
+                       help="the training speech the voices had (for the conversion)")
+    again.add_argument("--conversion", default="none")
+    again.add_argument("--noise-scales", type=lambda v: [float(x) for x in v.split(",")],
+                       default=[0.667], help="synthesis noise scales to score each voice at")
+    again.add_argument("--texts", type=int, default=10)
+    again.add_argument("--out", default=None)
     actions.add_parser("collect", help="table, adaptation.json and docs/adaptation.png")
     actions.add_parser("transcribe", help="cache Whisper transcripts of the Allison prompts")
     args = parser.parse_args(argv)
@@ -297,17 +376,13 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.action == "collect":
         return collect()
+    if args.action == "rescore":
+        return rescore(args)
     started, cpu_started = time.perf_counter(), time.process_time()
     result = run_point(args)
     result["point_wall_seconds"] = time.perf_counter() - started
     result["point_cpu_seconds"] = time.process_time() - cpu_started
-    suffix = f"-lr{args.learning_rate:g}"  # points without it were trained at 2e-4
-    if args.adversarial_warmup is not None:
-        suffix += "-gan"
-    if args.seed is not None:
-        suffix += f"-seed{args.seed}"
-    out = Path(args.out or POINT_DIR
-               / f"{args.target}-{int(args.seconds)}-{args.parts}{suffix}.json")
+    out = Path(args.out or POINT_DIR / f"{point_stem(args)}.json")
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, indent=1))
     print(render([result]))
