@@ -1,5 +1,6 @@
 """An adapted model as a weight delta: only the tensors fine-tuning changed that synthesis
-uses (text encoder, flow, decoder, duration predictor), stored as fp16 differences in a voice's params.
+uses (text encoder, flow, decoder, duration predictor), stored as fp16 differences in a
+voice's params.
 
 Voice params hold the delta as arrays named ``adapt.<tensor name>``; the rest of the
 adaptation's record is scalars under ``adapt_*``. A voice saved and loaded keeps the fp16
