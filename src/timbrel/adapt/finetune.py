@@ -186,8 +186,7 @@ def fine_tune(model, items: Sequence[TrainingItem], config: FinetuneConfig,
 
     torch.manual_seed(config.seed)
     rng = np.random.default_rng(config.seed)
-    model.eval()  # no dropout, in the text encoder either: a few minutes of speech is
-    # too little to regularise it that way
+    model.eval()  # no dropout, in the text encoder either (not tried with it)
     record = FinetuneLog()
     started, cpu_started = time.perf_counter(), time.process_time()
     prepared = [prepare(model, item, config.parts, rng) for item in items]

@@ -16,5 +16,6 @@ PARTS: dict[str, tuple[str, ...]] = {
     "all+dp": ("enc_q", "flow", "dec", "dp"),
     # everything synthesis runs, the text encoder too (as piper's own fine-tuning does):
     # the text prior may move toward the speaker instead of the flow bridging the gap alone
+    # (measured on 10 min of Allison, 2 h: GE2E as "all", WER 45 % against 28 %)
     "full": ("enc_p", "enc_q", "flow", "dec", "dp"),
 }
