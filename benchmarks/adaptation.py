@@ -307,7 +307,8 @@ def rescore(args) -> int:
     from timbrel.voice import Voice
 
     scoring = Scoring(args.target, args.texts)
-    clips, _ = training_clips(args.target, args.seconds)
+    # "pitch" voices are scored as stored; the other modes convert toward the training clips
+    clips = [] if args.conversion == "pitch" else training_clips(args.target, args.seconds)[0]
     rows = []
     for path in args.voices:
         voice = converted(Voice.load(path), clips, args.conversion)

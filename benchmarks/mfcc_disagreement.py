@@ -38,12 +38,11 @@ COEFFICIENTS = 19  # mfcc_statistics: means of MFCC 1..19, then their standard d
 
 def halves(vector: np.ndarray, centroid: np.ndarray) -> dict[str, float]:
     """Cosine over all dimensions, over the means only and over the deviations only."""
-    def cos(a: np.ndarray, b: np.ndarray) -> float:
-        return float(a @ b / (np.linalg.norm(a) * np.linalg.norm(b) + 1e-12))
+    from timbrel.metrics import cosine
 
-    return {"all": cos(vector, centroid),
-            "means": cos(vector[:COEFFICIENTS], centroid[:COEFFICIENTS]),
-            "deviations": cos(vector[COEFFICIENTS:], centroid[COEFFICIENTS:])}
+    return {"all": cosine(vector, centroid),
+            "means": cosine(vector[:COEFFICIENTS], centroid[:COEFFICIENTS]),
+            "deviations": cosine(vector[COEFFICIENTS:], centroid[COEFFICIENTS:])}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -62,6 +61,7 @@ def main(argv: list[str] | None = None) -> int:
     centroid = np.mean(scoring.truth_mfcc, axis=0)
     sources: dict[str, list[tuple[np.ndarray, int]]] = {}
     real = []
+    # past the first prompts, which make up the zero-shot reference
     for name in allison_training_prompts()[len(scoring.texts): 2 * len(scoring.texts)]:
         samples, rate = decode_g722(ALLISON_DIR / f"{name}.g722")
         real.append((trim_silence(samples, rate), rate))
@@ -94,17 +94,10 @@ def median_f0(items: list[tuple[np.ndarray, int]]) -> float:
 
 
 def movement(samples: np.ndarray, rate: int) -> float:
-    """Mean absolute change of MFCC 1..19 between neighbouring loud frames."""
-    import librosa
+    """Mean absolute change of the measure's MFCC 1..19 between neighbouring loud frames."""
+    from timbrel.speaker_encoder import loud_mfcc_frames
 
-    from timbrel.audio import resample
-
-    wav = resample(np.asarray(samples, np.float32), rate, 16000)
-    mfcc = librosa.feature.mfcc(y=wav, sr=16000, n_mfcc=20, n_fft=512, hop_length=160,
-                                n_mels=40, fmax=8000)
-    keep = mfcc[0] >= np.percentile(mfcc[0], 30)
-    frames = mfcc[1:, keep]
-    return float(np.mean(np.abs(np.diff(frames, axis=1))))
+    return float(np.mean(np.abs(np.diff(loud_mfcc_frames(samples, rate), axis=1))))
 
 
 if __name__ == "__main__":

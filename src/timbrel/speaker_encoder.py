@@ -46,14 +46,18 @@ def ge2e_embedding(samples: np.ndarray, sample_rate: int) -> np.ndarray:
     return np.asarray(embedding, dtype=np.float32)
 
 
-def mfcc_statistics(samples: np.ndarray, sample_rate: int) -> np.ndarray:
-    """Mean and standard deviation of MFCC 1..19 over the loudest 70 % of frames."""
+def loud_mfcc_frames(samples: np.ndarray, sample_rate: int) -> np.ndarray:
+    """MFCC 1..19 [19, frames] of the loudest 70 % of 10-ms frames, at 16 kHz."""
     import librosa
 
     wav = resample(np.asarray(samples, np.float32), sample_rate, ENCODER_RATE)
     mfcc = librosa.feature.mfcc(y=wav, sr=ENCODER_RATE, n_mfcc=20, n_fft=512,
                                 hop_length=160, n_mels=40, fmax=ENCODER_RATE / 2)
     energy = mfcc[0]
-    keep = energy >= np.percentile(energy, 30)
-    frames = mfcc[1:, keep]
+    return mfcc[1:, energy >= np.percentile(energy, 30)]
+
+
+def mfcc_statistics(samples: np.ndarray, sample_rate: int) -> np.ndarray:
+    """Mean and standard deviation of MFCC 1..19 over the loudest 70 % of frames."""
+    frames = loud_mfcc_frames(samples, sample_rate)
     return np.concatenate([frames.mean(axis=1), frames.std(axis=1)]).astype(np.float64)
