@@ -226,10 +226,13 @@ def run_point(args) -> dict:
     zero_shot = scoring.score(zero_shot_voice)
     clips, transcripts = training_clips(args.target, args.seconds)
     adversarial = (None if args.adversarial_warmup is None else AdversarialConfig(
-        warmup_steps=args.adversarial_warmup, segments=args.adversarial_segments))
+        warmup_steps=args.adversarial_warmup, segments=args.adversarial_segments,
+        width=args.adversarial_width))
     config = FinetuneConfig(steps=args.steps, seconds_budget=args.budget_seconds,
                             parts=args.parts, learning_rate=args.learning_rate,
                             threads=args.threads, adversarial=adversarial,
+                            prior_segments=args.prior_segments,
+                            flow_learning_rate_scale=args.flow_lr_scale,
                             **({} if args.seed is None else {"seed": args.seed}))
     modes = args.conversions.split(",")
 
@@ -269,6 +272,7 @@ def run_point(args) -> dict:
         "target": args.target, "kind": target.kind, "data_seconds": report.audio_seconds,
         "requested_seconds": args.seconds, "pieces": report.items, "parts": args.parts,
         "learning_rate": args.learning_rate,
+        "prior_segments": args.prior_segments, "flow_lr_scale": args.flow_lr_scale,
         "steps": report.training.steps, "train_wall_seconds": report.training.seconds,
         "train_cpu_seconds": report.training.cpu_seconds,
         "prepare_wall_seconds": report.training.prepare_seconds,
@@ -281,6 +285,7 @@ def run_point(args) -> dict:
         "checkpoints": checkpoints, "threads": args.threads, "seed": config.seed,
         "adversarial": None if adversarial is None else {
             "warmup_steps": adversarial.warmup_steps, "segments": adversarial.segments,
+            "width": adversarial.width,
             "discriminator_loss_last50": mean(report.training.discriminator_loss[-50:]),
             "generator_gan_loss_last50": mean(
                 report.training.generator_gan_loss[-50:] or [float("nan")])},
@@ -296,7 +301,11 @@ def point_stem(args) -> str:
     """A point's file name: target, speech, parts, and the settings that differ."""
     suffix = f"-lr{args.learning_rate:g}"  # points without it were trained at 2e-4
     if args.adversarial_warmup is not None:
-        suffix += "-gan"
+        suffix += "-gan" + ("" if args.adversarial_width == 1.0 else f"{args.adversarial_width:g}")
+    if args.prior_segments:
+        suffix += f"-prior{args.prior_segments}"
+    if args.flow_lr_scale != 1.0:
+        suffix += f"-flowlr{args.flow_lr_scale:g}"
     if args.seed is not None:
         suffix += f"-seed{args.seed}"
     return f"{args.target}-{int(args.seconds)}-{args.parts}{suffix}"
@@ -355,6 +364,12 @@ def main(argv: list[str] | None = None) -> int:
                             "generator after this many steps (default: no discriminator)")
     point.add_argument("--adversarial-segments", type=int, default=1,
                        help="decoded slices per step the discriminator judges")
+    point.add_argument("--adversarial-width", type=float, default=1.0,
+                       help="discriminator channel multiplier (1: piper's; 0.5, 0.25, 0.125)")
+    point.add_argument("--prior-segments", type=int, default=0,
+                       help="slices of the inference (prior) path decoded and scored per step")
+    point.add_argument("--flow-lr-scale", type=float, default=1.0,
+                       help="the flow's learning rate as a multiple of --learning-rate")
     again = actions.add_parser("rescore", help="score stored adapted voices again "
                                f"({VOICE_DIR.relative_to(HERE.parent)}/<point>/<steps>.tvoice)")
     again.add_argument("voices", nargs="+", type=Path)
@@ -414,8 +429,15 @@ def render(points: list[dict]) -> str:
 
 
 def training_label(point: dict) -> str:
-    """The trained parts, marked when a discriminator trained alongside."""
-    return point["parts"] + (" + GAN" if point.get("adversarial") else "")
+    """The trained parts, marked when a discriminator trained alongside, prior-path slices
+    were scored or the flow trained faster."""
+    gan = point.get("adversarial")
+    width = (gan or {}).get("width", 1.0)
+    return (point["parts"] + (" + GAN" if gan else "")
+            + (f" (discriminator width {width:g})" if width != 1.0 else "")
+            + (" + prior path" if point.get("prior_segments") else "")
+            + (f", flow lr x{point['flow_lr_scale']:g}"
+               if point.get("flow_lr_scale", 1.0) != 1.0 else ""))
 
 
 def collect() -> int:

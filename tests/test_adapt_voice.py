@@ -104,3 +104,57 @@ def test_adversarial_training_needs_a_trainable_decoder():
 
     with pytest.raises(ValueError, match="freezes it"):
         FinetuneConfig(parts="latent", adversarial=AdversarialConfig())
+
+
+def test_prior_path_slices_are_scored_and_judged_and_train_the_flow(voice):
+    from timbrel.adapt.discriminator import AdversarialConfig
+
+    config = FinetuneConfig(steps=2, parts="flow+dec", learning_rate=3e-4, threads=1,
+                            prior_segments=1, adversarial=AdversarialConfig(warmup_steps=0))
+    new, report = adapt_voice(voice, [(voice.reference, voice.reference_rate)],
+                              [REFERENCE_TRANSCRIPT], config, warmup_steps=2)
+    assert len(report.training.prior_mel_loss) == 2
+    assert all(np.isfinite(report.training.prior_mel_loss))
+    assert {name.split(".")[0] for name in from_params(new.params)} == {"flow", "dec"}
+
+
+def test_the_flow_gets_its_own_learning_rate():
+    from timbrel.adapt.finetune import parameter_groups
+    from timbrel.adapt.vits_model import build_model
+
+    model = build_model()
+    groups = parameter_groups(model, "all", 1e-4, 4.0)
+    assert [g["lr"] for g in groups] == [1e-4, 4e-4]
+    flow = {id(p) for p in model.flow.parameters()}
+    assert {id(p) for p in groups[1]["params"]} == flow
+    assert not flow & {id(p) for p in groups[0]["params"]}
+    assert len(parameter_groups(model, "dec", 1e-4, 4.0)) == 1  # no flow: one group
+
+
+def test_prior_path_slices_need_a_trainable_flow_and_decoder():
+    with pytest.raises(ValueError, match="freezes one"):
+        FinetuneConfig(parts="dec", prior_segments=1)
+
+
+def test_a_narrow_discriminator_has_piper_s_layout_with_fewer_channels():
+    import torch
+
+    from timbrel.adapt.discriminator import PERIODS, AdversarialConfig, build_discriminator
+
+    torch.manual_seed(0)
+    full, narrow = build_discriminator(1.0), build_discriminator(0.25)
+    real, generated = torch.randn(2, 1, 8192) * 0.1, torch.randn(2, 1, 8192) * 0.1
+    for scores_real, scores_fake, maps_real, _ in (full(real, generated),
+                                                           narrow(real, generated)):
+        assert len(scores_real) == len(scores_fake) == 1 + len(PERIODS)
+        assert [len(m) for m in maps_real] == [7, *[6] * len(PERIODS)]
+        assert all(s.shape[0] == 2 for s in scores_fake)
+    _, _, full_maps, _ = full(real, generated)
+    _, _, narrow_maps, _ = narrow(real, generated)
+    for full_part, narrow_part in zip(full_maps, narrow_maps, strict=True):
+        for a, b in zip(full_part[:-1], narrow_part[:-1], strict=True):
+            assert b.shape[1] * 4 == a.shape[1] and b.shape[2:] == a.shape[2:]
+    count = [sum(p.numel() for p in d.parameters()) for d in (full, narrow)]
+    assert count[1] < count[0] / 12
+    with pytest.raises(ValueError, match="width"):
+        AdversarialConfig(width=0.3)

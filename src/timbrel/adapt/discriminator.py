@@ -5,7 +5,8 @@ trained alongside the generator: least-squares GAN losses plus feature matching,
 piper's VITS trains them. The joe ONNX file ships no discriminator weights, so it
 starts from scratch; `warmup_steps` lets it learn real from generated audio before its
 gradients reach the generator. It scores only the first `segments` decoded slices of
-each step, since its convolutions cost more than the decoder itself on this CPU.
+each step, since its convolutions cost more than the decoder itself on this CPU; `width`
+below 1 swaps in the same layout with fewer channels (narrow_discriminator.py).
 """
 
 from __future__ import annotations
@@ -21,16 +22,27 @@ class AdversarialConfig:
     warmup_steps: int = 200  # discriminator-only steps before the generator sees it
     segments: int = 1  # decoded slices per step the discriminator judges
     learning_rate: float = LEARNING_RATE
+    width: float = 1.0  # channel multiplier; 1: piper's own discriminator
 
     def __post_init__(self) -> None:
+        from .narrow_discriminator import WIDTHS
+
         if self.warmup_steps < 0 or self.segments < 1:
             raise ValueError("adversarial warmup_steps must be >= 0 and segments >= 1")
+        if self.width not in WIDTHS:
+            raise ValueError(f"discriminator width must be one of {WIDTHS}")
 
 
-def build_discriminator():
-    """piper's multi-period discriminator, cut to the waveform and `PERIODS` parts
-    (initialised from torch's global generator, which fine_tune seeds)."""
+def build_discriminator(width: float = 1.0):
+    """piper's multi-period discriminator, cut to the waveform and `PERIODS` parts, or at
+    `width` < 1 the narrow copy (initialised from torch's global generator, which
+    fine_tune seeds)."""
     from piper.train.vits.models import MultiPeriodDiscriminator
+
+    if width != 1.0:
+        from .narrow_discriminator import build_narrow_discriminator
+
+        return build_narrow_discriminator(PERIODS, width)
 
     discriminator = MultiPeriodDiscriminator()
     keep = 1 + len(PERIODS)  # piper's list is [scale, period 2, 3, 5, 7, 11]
@@ -46,7 +58,7 @@ class AdversarialTraining:
         import torch
 
         self.config = config
-        self.discriminator = build_discriminator()
+        self.discriminator = build_discriminator(config.width)
         self.optimiser = torch.optim.AdamW(self.discriminator.parameters(),
                                            config.learning_rate, betas=(0.8, 0.99),
                                            eps=1e-9)

@@ -5,11 +5,15 @@ latent z; the flow maps z to the prior's space, where monotonic alignment search
 frames with the phonemes of the frozen text encoder and the KL loss pulls the two
 together; the decoder turns random 32-frame slices of z back into audio, scored by the
 L1 distance of log-mel spectrograms (weight 45, as in VITS); each step decodes
-`segments` slices of the same utterance. `progress` runs after each step and its own
-time is not counted as training. With `adversarial` set, a discriminator trains
-alongside (discriminator.py) and its GAN and feature-matching losses join the
-generator's; without it, every step goes to the generator alone. The text encoder always
-stays frozen; `parts` says what trains.
+`segments` slices of the same utterance. With `prior_segments` set, each step also decodes
+that many slices of what synthesis itself would give the decoder for this text (the text
+prior, aligned to the audio, sampled and sent back through the flow) and scores them the
+same way, so the gradient reaches the path inference runs, not only the posterior one.
+`flow_learning_rate_scale` trains the flow faster than the rest. `progress` runs after
+each step and its own time is not counted as training. With `adversarial` set, a
+discriminator trains alongside (discriminator.py) and its GAN and feature-matching losses
+join the generator's (it judges the prior-path slices too); without it, every step goes
+to the generator alone. `parts` says what trains (the text encoder only in "full").
 """
 
 from __future__ import annotations
@@ -45,6 +49,8 @@ class FinetuneConfig:
     seed: int = SEED
     threads: int = 2  # torch threads (1 lets two trainings share this 2-core machine)
     adversarial: AdversarialConfig | None = None  # None: mel, KL and duration losses only
+    prior_segments: int = 0  # slices of the inference (prior) path decoded per step
+    flow_learning_rate_scale: float = 1.0  # the flow's learning rate over the others'
 
     def __post_init__(self) -> None:
         if self.parts not in PARTS:
@@ -54,6 +60,11 @@ class FinetuneConfig:
                              f"'{self.parts}' freezes it")
         if self.steps < 1:
             raise ValueError("steps must be at least 1")
+        if self.prior_segments < 0 or self.flow_learning_rate_scale <= 0:
+            raise ValueError("prior_segments must be >= 0, flow_learning_rate_scale > 0")
+        if self.prior_segments and not {"flow", "dec"} <= set(PARTS[self.parts]):
+            raise ValueError(f"prior-path slices need a trainable flow and decoder; parts "
+                             f"'{self.parts}' freezes one")
 
 
 @dataclass
@@ -67,6 +78,7 @@ class FinetuneLog:
     kl_loss: list[float] = field(default_factory=list)
     discriminator_loss: list[float] = field(default_factory=list)  # adversarial runs only
     generator_gan_loss: list[float] = field(default_factory=list)  # after the warm-up
+    prior_mel_loss: list[float] = field(default_factory=list)  # prior_segments runs only
 
 
 @dataclass(frozen=True)
@@ -133,16 +145,33 @@ def trainable_parameters(model, parts: str) -> list:
     return [p for p in model.parameters() if p.requires_grad]
 
 
+def parameter_groups(model, parts: str, learning_rate: float, flow_scale: float) -> list[dict]:
+    """The trainable parameters as optimiser groups: the flow's at `flow_scale` times the
+    learning rate, the rest at it."""
+    trainable = {id(p) for p in trainable_parameters(model, parts)}
+    flow = [p for p in model.flow.parameters() if id(p) in trainable]
+    in_flow = {id(p) for p in flow}
+    rest = [p for p in model.parameters() if id(p) in trainable and id(p) not in in_flow]
+    groups = [{"params": rest, "lr": learning_rate}]
+    if flow:
+        groups.append({"params": flow, "lr": learning_rate * flow_scale})
+    return [g for g in groups if g["params"]]
+
+
 class StepLosses(NamedTuple):
     mel: object
     kl: object | None
     duration: object | None
     generated: object  # [segments, 1, samples]: the decoded slices
     real: object  # the same slices of the speaker's audio
+    prior_mel: object | None = None  # the inference-path slices' mel L1 (prior_segments)
+    prior_generated: object | None = None
+    prior_real: object | None = None
 
 
 def step_losses(model, item: PreparedItem, parts: str, rng: np.random.Generator,
-                segment_frames: int = SEGMENT_FRAMES, segments: int = 1) -> StepLosses:
+                segment_frames: int = SEGMENT_FRAMES, segments: int = 1,
+                prior_segments: int = 0) -> StepLosses:
     """The generator's losses for one utterance, with the audio they were scored on."""
     import torch
     from piper.train.vits.losses import kl_loss
@@ -150,7 +179,7 @@ def step_losses(model, item: PreparedItem, parts: str, rng: np.random.Generator,
     from .spectra import mel_spectrogram
 
     frames = item.spec.size(2)
-    kl = duration = None
+    kl = duration = prior_z = None
     text_hidden, prior_mean, prior_log_scale, x_mask = (
         model.enc_p(item.ids, torch.as_tensor([item.ids.size(1)]))
         if "enc_p" in PARTS[parts] else (item.text_hidden, item.m_p, item.logs_p, item.x_mask))
@@ -166,17 +195,28 @@ def step_losses(model, item: PreparedItem, parts: str, rng: np.random.Generator,
         m_p = (attn @ prior_mean[0].T).T[None]  # attn: [frames, phonemes]
         logs_p = (attn @ prior_log_scale[0].T).T[None]
         kl = kl_loss(z_p, logs_q, m_p, logs_p, y_mask)
+        if prior_segments:
+            eps = torch.from_numpy(rng.standard_normal(m_p.shape).astype(np.float32))
+            prior_z = model.flow(m_p + eps * torch.exp(logs_p) * PRIOR_NOISE, y_mask,
+                                 reverse=True)
         if "dp" in PARTS[parts]:
             w = attn.sum(0)[None, None]
             duration = torch.sum(model.dp(text_hidden, x_mask, w)) / torch.sum(x_mask)
     segment = min(segment_frames, frames)
-    starts = [int(s) for s in rng.integers(0, frames - segment + 1, size=segments)]
-    audio = model.dec(torch.cat([z[:, :, s:s + segment] for s in starts]))
-    target_mel = torch.cat([item.mel[:, :, s:s + segment] for s in starts])
-    predicted_mel = mel_spectrogram(audio.squeeze(1))
-    mel = torch.nn.functional.l1_loss(predicted_mel, target_mel)
-    real = torch.cat([item.audio[:, :, s * HOP:(s + segment) * HOP] for s in starts])
-    return StepLosses(mel, kl, duration, audio, real)
+
+    def decoded(latents, count: int) -> tuple:
+        """`count` random slices of `latents` decoded: their mel L1, audio and real audio."""
+        starts = [int(s) for s in rng.integers(0, frames - segment + 1, size=count)]
+        audio = model.dec(torch.cat([latents[:, :, s:s + segment] for s in starts]))
+        target_mel = torch.cat([item.mel[:, :, s:s + segment] for s in starts])
+        mel = torch.nn.functional.l1_loss(mel_spectrogram(audio.squeeze(1)), target_mel)
+        real = torch.cat([item.audio[:, :, s * HOP:(s + segment) * HOP] for s in starts])
+        return mel, audio, real
+
+    mel, audio, real = decoded(z, segments)
+    if prior_z is None:
+        return StepLosses(mel, kl, duration, audio, real)
+    return StepLosses(mel, kl, duration, audio, real, *decoded(prior_z, prior_segments))
 
 
 def fine_tune(model, items: Sequence[TrainingItem], config: FinetuneConfig,
@@ -192,9 +232,10 @@ def fine_tune(model, items: Sequence[TrainingItem], config: FinetuneConfig,
     prepared = [prepare(model, item, config.parts, rng) for item in items]
     record.prepare_seconds = time.perf_counter() - started
     record.prepare_cpu_seconds = time.process_time() - cpu_started
-    parameters = trainable_parameters(model, config.parts)
-    optimiser = torch.optim.AdamW(parameters, config.learning_rate, betas=(0.8, 0.99),
-                                  eps=1e-9)
+    groups = parameter_groups(model, config.parts, config.learning_rate,
+                              config.flow_learning_rate_scale)
+    parameters = [p for group in groups for p in group["params"]]
+    optimiser = torch.optim.AdamW(groups, config.learning_rate, betas=(0.8, 0.99), eps=1e-9)
     adversarial = AdversarialTraining(config.adversarial) if config.adversarial else None
     started, cpu_started = time.perf_counter(), time.process_time()
     paused = paused_cpu = 0.0  # time spent in `progress` (e.g. scoring a snapshot)
@@ -203,9 +244,12 @@ def fine_tune(model, items: Sequence[TrainingItem], config: FinetuneConfig,
         if not order:
             order = list(rng.permutation(len(prepared)))
         losses = step_losses(model, prepared[order.pop()], config.parts, rng,
-                             config.segment_frames, config.segments)
+                             config.segment_frames, config.segments, config.prior_segments)
         mel, kl = losses.mel, losses.kl
         loss = MEL_WEIGHT * mel
+        if losses.prior_mel is not None:
+            loss = loss + MEL_WEIGHT * losses.prior_mel
+            record.prior_mel_loss.append(float(losses.prior_mel.detach()))
         if kl is not None:
             loss = loss + kl
         if losses.duration is not None:
@@ -213,6 +257,9 @@ def fine_tune(model, items: Sequence[TrainingItem], config: FinetuneConfig,
         if adversarial is not None:
             judged = adversarial.config.segments
             real, generated = losses.real[:judged], losses.generated[:judged]
+            if losses.prior_generated is not None:  # the inference path is judged too
+                real = torch.cat([real, losses.prior_real])
+                generated = torch.cat([generated, losses.prior_generated])
             record.discriminator_loss.append(adversarial.discriminator_step(real, generated))
             if step >= adversarial.config.warmup_steps:
                 gan = adversarial.generator_loss(real, generated)
