@@ -263,8 +263,16 @@ def run_point(args) -> dict:
             f"WER {100 * r['wer']:.1f} %" for m, r in scored.items())
             + f" (scored in {time.perf_counter() - started:.0f} s)", flush=True)
 
+    def keep_posterior(state: dict, steps: int) -> None:
+        """The posterior encoder beside each voice, for adaptation_paths.py."""
+        import torch
+
+        voices.mkdir(parents=True, exist_ok=True)
+        torch.save(state, voices / f"{steps}.posterior.pt")
+
     adapted, report = adapt_voice(zero_shot_voice, clips, transcripts, config, "pitch",
-                                  snapshot=snapshot, snapshot_seconds=args.checkpoints)
+                                  snapshot=snapshot, snapshot_seconds=args.checkpoints,
+                                  keep_posterior=keep_posterior)
     keep(adapted, report.training.steps)
     results = score_modes(adapted)
 

@@ -62,16 +62,21 @@ def test_only_english_builtin_voices_adapt(voice):
 
 
 def test_latent_training_keeps_the_decoder_and_snapshots_the_voice_on_the_way(voice):
-    seen = []
+    seen, posteriors = [], []
     config = FinetuneConfig(steps=3, parts="latent", learning_rate=3e-4, threads=1)
     new, report = adapt_voice(voice, [(voice.reference, voice.reference_rate)],
                               [REFERENCE_TRANSCRIPT], config, warmup_steps=2,
                               snapshot=lambda v, record: seen.append((v, record.steps)),
-                              snapshot_seconds=[0.0])
+                              snapshot_seconds=[0.0],
+                              keep_posterior=lambda state, steps: posteriors.append(
+                                  ({k: v.clone() for k, v in state.items()}, steps)))
     delta = from_params(new.params)
     assert delta and all(name.startswith("flow.") for name in delta)
     assert [steps for _, steps in seen] == [1] and is_adapted(seen[0][0])
     assert report.training.steps == 3
+    assert [steps for _, steps in posteriors] == [1, 3]  # the snapshot's, then the end's
+    (first, _), (last, _) = posteriors
+    assert any((first[k] != last[k]).any() for k in first)  # the posterior encoder trained
 
 
 def test_full_training_moves_the_text_encoder_and_the_adapted_voice_still_speaks(voice):

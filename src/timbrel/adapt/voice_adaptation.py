@@ -85,11 +85,15 @@ def adapt_voice(voice: Voice, clips: Sequence[tuple[np.ndarray, int]],
                 progress: Callable[[FinetuneLog], None] | None = None,
                 warmup_steps: int | None = None,
                 snapshot: Callable[[Voice, FinetuneLog], None] | None = None,
-                snapshot_seconds: Sequence[float] = ()) -> tuple[Voice, AdaptReport]:
+                snapshot_seconds: Sequence[float] = (),
+                keep_posterior: Callable[[dict, int], None] | None = None,
+                ) -> tuple[Voice, AdaptReport]:
     """A copy of `voice` fine-tuned on `clips` (untranscribed clips go to the recogniser).
 
     `snapshot` receives the voice as it stands once training has run each of
-    `snapshot_seconds` (its own time is not counted as training)."""
+    `snapshot_seconds` (its own time is not counted as training). `keep_posterior`, for
+    diagnosis, receives the posterior encoder's state (which the voice does not store,
+    synthesis never runs it) and the step count at each snapshot and at the end."""
     import torch
 
     from ..engines.builtin.piper_model import PiperModel
@@ -136,8 +140,12 @@ def adapt_voice(voice: Voice, clips: Sequence[tuple[np.ndarray, int]],
         if pending and record.seconds >= pending[0]:
             pending[:] = [due for due in pending if due > record.seconds]
             snapshot(current(record)[0], record)
+            if keep_posterior is not None:
+                keep_posterior(model.enc_q.state_dict(), record.steps)
 
     record = fine_tune(model, items, config, on_step)
+    if keep_posterior is not None:
+        keep_posterior(model.enc_q.state_dict(), record.steps)
     adapted, delta = current(record)
     report = AdaptReport(items=len(items), audio_seconds=speech_seconds,
                          training=record, delta_tensors=len(delta),
