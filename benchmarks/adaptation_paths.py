@@ -45,15 +45,22 @@ PATHS = ("posterior", "prior, her timing", "prior, own timing")
 
 
 def unseen_prompts(seconds: float, count: int) -> list[tuple[np.ndarray, int, str]]:
-    """`count` training-order prompts after the first `seconds` of training speech, with
-    their transcripts."""
+    """The first `count` training-order prompts after the first `seconds` of training
+    speech that training would use (at least MIN_PIECE_SECONDS, words heard), with their
+    transcripts."""
+    from timbrel.adapt.dataset import MIN_PIECE_SECONDS
+
     used = len(allison_clips(seconds)[0])
-    names = allison_training_prompts()[used:used + count]
+    names = allison_training_prompts()[used:]
     texts = allison_transcripts(names)
     prompts = []
     for name in names:
         samples, rate = decode_g722(ALLISON_DIR / f"{name}.g722")
-        prompts.append((trim_silence(samples, rate), rate, texts[name]))
+        samples = trim_silence(samples, rate)
+        if len(samples) >= MIN_PIECE_SECONDS * rate * 1.2 and texts[name].strip():
+            prompts.append((samples, rate, texts[name]))
+        if len(prompts) == count:
+            break
     return prompts
 
 
@@ -130,17 +137,20 @@ def main(argv: list[str] | None = None) -> int:
     base_voice = BaseVoice(get_engine("builtin"))
 
     def row(label: str, clips: list[tuple[np.ndarray, int]], real_clips: bool = False) -> str:
-        wer = [0.0 if real_clips else Measures.wer(text, s, r)[0]
-               for (s, r), (_, _, text) in zip(clips, prompts, strict=True)]
+        heard = [(0.0, text) if real_clips else Measures.wer(text, s, r)
+                 for (s, r), (_, _, text) in zip(clips, prompts, strict=True)]
+        wer = [w for w, _ in heard]
         ge2e = [cosine(ge2e_embedding(s, r), centroid(real, i if real_clips else None))
                 for i, (s, r) in enumerate(clips)]
         motion = [movement(s, r) for s, r in clips]
-        return (f"| {label} | {100 * np.mean(wer):.1f} % | {np.mean(ge2e):.3f} "
-                f"| {np.mean(motion):.2f} |")
+        worst = int(np.argmax(wer))
+        return (f"| {label} | {100 * np.mean(wer):.1f} % | {100 * np.median(wer):.1f} % "
+                f"| {np.mean(ge2e):.3f} | {np.mean(motion):.2f} | {heard[worst][1][:60]} |")
 
     print(f"{len(prompts)} unseen Allison prompts\n")
-    print("| model, path | WER | GE2E similarity to her | frame-to-frame MFCC change |")
-    print("|---|---|---|---|")
+    print("| model, path | WER (mean) | WER (median) | GE2E similarity to her "
+          "| frame-to-frame MFCC change | worst clip heard as |")
+    print("|---|---|---|---|---|---|")
     print(row("Allison, real clip", [(s, r) for s, r, _ in prompts], real_clips=True),
           flush=True)
     for voice_path in [None, *args.voices]:

@@ -45,3 +45,16 @@ def test_adapt_needs_audio_or_quick(human_reference, lib, capsys):
     assert main(["voice", "adapt", "bob", "--quick", "--parts", "latent", "--adversarial",
                  *lib]) == ExitCode.BAD_INPUT
     assert "adversarial training needs a trainable decoder" in capsys.readouterr().err
+    assert main(["voice", "adapt", "bob", "--quick", "--learning-rate", "0",
+                 *lib]) == ExitCode.BAD_INPUT
+    assert "learning rate must be positive" in capsys.readouterr().err
+
+
+def test_adapt_with_a_narrow_discriminator_and_own_learning_rate(human_reference, lib, capsys):
+    assert main(["voice", "add", "cy", str(human_reference), "--transcript",
+                 REFERENCE_TRANSCRIPT, "--consent", "test", *lib]) == 0
+    capsys.readouterr()
+    assert main(["voice", "adapt", "cy", "--quick", "--steps", "2", "--parts", "dec",
+                 "--adversarial", "--discriminator-width", "0.25", "--learning-rate", "1e-4",
+                 "--warmup-steps", "2", *lib]) == 0
+    assert "adapted voice 'cy'" in capsys.readouterr().out

@@ -60,6 +60,8 @@ class FinetuneConfig:
                              f"'{self.parts}' freezes it")
         if self.steps < 1:
             raise ValueError("steps must be at least 1")
+        if not self.learning_rate > 0:
+            raise ValueError(f"the learning rate must be positive (got {self.learning_rate})")
         if self.prior_segments < 0 or self.flow_learning_rate_scale <= 0:
             raise ValueError("prior_segments must be >= 0, flow_learning_rate_scale > 0")
         if self.prior_segments and not {"flow", "dec"} <= set(PARTS[self.parts]):

@@ -63,8 +63,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                        choices=tuple(PARTS),
                        help="what trains: the decoder on prior latents (dec-prior) or on posterior "
                             "latents (dec), flow and decoder, posterior encoder and flow with "
-                            "the decoder frozen (latent), or all three (and the duration "
-                            "predictor); the text encoder stays frozen")
+                            "the decoder frozen (latent), all three (all; all+dp adds the "
+                            "duration predictor), or everything synthesis runs, the text "
+                            "encoder too (full)")
     adapt.add_argument("--conversion", default="none", choices=("none", "pitch", "full"),
                        help="signal-processing conversion kept on top of the adapted voice")
     adapt.add_argument("--warmup-steps", type=int, default=None,
@@ -73,7 +74,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     adapt.add_argument("--adversarial", action="store_true",
                        help="train a discriminator alongside (GAN and feature-matching "
                             "losses, as VITS trains); it learns alone for the first 200 "
-                            "steps, and each step takes about 1.5 to 3 times as long")
+                            "steps")
+    adapt.add_argument("--discriminator-width", type=float, default=1.0,
+                       choices=(1.0, 0.5, 0.25, 0.125),
+                       help="the discriminator's channels as a fraction of piper's (measured "
+                            "on 2 cores: a step takes 1.69 s at 1, 0.68 s at 0.25, 0.58 s "
+                            "without one)")
+    adapt.add_argument("--learning-rate", type=float, default=None,
+                       help="generator learning rate (default 5e-5; the benchmark's longest "
+                            "runs used 1e-4 with --parts all)")
     adapt.set_defaults(func=run_adapt)
 
     for sub in (add, listing, show, remove, adapt):
@@ -165,8 +174,11 @@ def run_adapt(args: argparse.Namespace) -> int:
     steps = args.steps or (150 if args.quick and not args.audio else 300)
     budget = args.minutes_budget * 60 if args.minutes_budget else None
     try:
-        config = FinetuneConfig(steps=steps, seconds_budget=budget, parts=args.parts,
-                                adversarial=AdversarialConfig() if args.adversarial else None)
+        config = FinetuneConfig(
+            steps=steps, seconds_budget=budget, parts=args.parts,
+            **({} if args.learning_rate is None else {"learning_rate": args.learning_rate}),
+            adversarial=(AdversarialConfig(width=args.discriminator_width)
+                         if args.adversarial else None))
     except ValueError as error:
         print(f"error: {error}", file=sys.stderr)
         return 3
