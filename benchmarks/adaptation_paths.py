@@ -57,6 +57,7 @@ def unseen_prompts(seconds: float, count: int) -> list[tuple[np.ndarray, int, st
     for name in names:
         samples, rate = decode_g722(ALLISON_DIR / f"{name}.g722")
         samples = trim_silence(samples, rate)
+        # 20 % spare: build_items trims silence again and drops pieces under the minimum
         if len(samples) >= MIN_PIECE_SECONDS * rate * 1.2 and texts[name].strip():
             prompts.append((samples, rate, texts[name]))
         if len(prompts) == count:
@@ -64,20 +65,18 @@ def unseen_prompts(seconds: float, count: int) -> list[tuple[np.ndarray, int, st
     return prompts
 
 
-def model_for(voice_path: Path | None):
+def model_for(voice_path: Path | None, piper):
     """joe with the warmed-up posterior encoder, or an adapted voice's model and its own
-    posterior encoder; with the voice (None for the base)."""
+    posterior encoder; with the voice (None for the base). `piper`: the joe PiperModel."""
     import torch
 
     from timbrel.adapt.delta import apply_delta, from_params
     from timbrel.adapt.posterior import cached_posterior
     from timbrel.adapt.vits_model import joe_model, joe_paths
-    from timbrel.engines.builtin.piper_model import PiperModel
     from timbrel.voice import Voice
 
     model, _ = joe_model()
     if voice_path is None:
-        piper = PiperModel()
         cached_posterior(model, joe_paths()[0], piper.phonemize, piper.phoneme_ids)
         return model, None
     voice = Voice.load(voice_path)
@@ -90,7 +89,8 @@ def model_for(voice_path: Path | None):
     return model, voice
 
 
-def path_outputs(model, voice, prompts, base_voice) -> dict[str, list[tuple[np.ndarray, int]]]:
+def path_outputs(model, voice, prompts, base_voice, piper
+                 ) -> dict[str, list[tuple[np.ndarray, int]]]:
     """Every prompt through each of PATHS."""
     import torch
 
@@ -98,9 +98,7 @@ def path_outputs(model, voice, prompts, base_voice) -> dict[str, list[tuple[np.n
     from timbrel.adapt.dataset import build_items
     from timbrel.adapt.finetune import prepare
     from timbrel.adapt.vits_model import SAMPLE_RATE, SEED
-    from timbrel.engines.builtin.piper_model import PiperModel
 
-    piper = PiperModel()
     torch.manual_seed(SEED)
     outputs: dict[str, list[tuple[np.ndarray, int]]] = {path: [] for path in PATHS}
     for index, (samples, rate, text) in enumerate(prompts):
@@ -154,9 +152,10 @@ def main(argv: list[str] | None = None) -> int:
     print(row("Allison, real clip", [(s, r) for s, r, _ in prompts], real_clips=True),
           flush=True)
     for voice_path in [None, *args.voices]:
-        model, voice = model_for(voice_path)
+        model, voice = model_for(voice_path, base_voice.model)
         label = "base (joe)" if voice_path is None else "/".join(voice_path.parts[-2:])
-        for path, clips in path_outputs(model, voice, prompts, base_voice).items():
+        for path, clips in path_outputs(model, voice, prompts, base_voice,
+                                        base_voice.model).items():
             print(row(f"{label}, {path}", clips), flush=True)
     return 0
 

@@ -154,9 +154,8 @@ def parameter_groups(model, parts: str, learning_rate: float, flow_scale: float)
     flow = [p for p in model.flow.parameters() if id(p) in trainable]
     in_flow = {id(p) for p in flow}
     rest = [p for p in model.parameters() if id(p) in trainable and id(p) not in in_flow]
-    groups = [{"params": rest, "lr": learning_rate}]
-    if flow:
-        groups.append({"params": flow, "lr": learning_rate * flow_scale})
+    groups = [{"params": rest, "lr": learning_rate},
+              {"params": flow, "lr": learning_rate * flow_scale}]
     return [g for g in groups if g["params"]]
 
 
