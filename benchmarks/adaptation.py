@@ -233,7 +233,8 @@ def run_point(args) -> dict:
                             threads=args.threads, adversarial=adversarial,
                             prior_segments=args.prior_segments,
                             flow_learning_rate_scale=args.flow_lr_scale,
-                            **({} if args.seed is None else {"seed": args.seed}))
+                            **({} if args.seed is None else {"seed": args.seed}),
+                            **({} if args.mel_weight is None else {"mel_weight": args.mel_weight}))
     modes = args.conversions.split(",")
 
     def score_modes(adapted) -> dict:
@@ -281,6 +282,7 @@ def run_point(args) -> dict:
         "requested_seconds": args.seconds, "pieces": report.items, "parts": args.parts,
         "learning_rate": args.learning_rate,
         "prior_segments": args.prior_segments, "flow_lr_scale": args.flow_lr_scale,
+        "mel_weight": config.mel_weight,
         "steps": report.training.steps, "train_wall_seconds": report.training.seconds,
         "train_cpu_seconds": report.training.cpu_seconds,
         "prepare_wall_seconds": report.training.prepare_seconds,
@@ -310,6 +312,10 @@ def point_stem(args) -> str:
     suffix = f"-lr{args.learning_rate:g}"  # points without it were trained at 2e-4
     if args.adversarial_warmup is not None:
         suffix += "-gan" + ("" if args.adversarial_width == 1.0 else f"{args.adversarial_width:g}")
+    if args.adversarial_warmup is not None and args.adversarial_segments != 1:
+        suffix += f"-judge{args.adversarial_segments}"
+    if args.mel_weight is not None:
+        suffix += f"-mel{args.mel_weight:g}"
     if args.prior_segments:
         suffix += f"-prior{args.prior_segments}"
     if args.flow_lr_scale != 1.0:
@@ -376,6 +382,8 @@ def main(argv: list[str] | None = None) -> int:
                        help="discriminator channel multiplier (1: piper's; 0.5, 0.25, 0.125)")
     point.add_argument("--prior-segments", type=int, default=0,
                        help="slices of the inference (prior) path decoded and scored per step")
+    point.add_argument("--mel-weight", type=float, default=None,
+                       help="mel L1's weight in the generator loss (default: piper's 45)")
     point.add_argument("--flow-lr-scale", type=float, default=1.0,
                        help="the flow's learning rate as a multiple of --learning-rate")
     again = actions.add_parser("rescore", help="score stored adapted voices again "
@@ -437,12 +445,17 @@ def render(points: list[dict]) -> str:
 
 
 def training_label(point: dict) -> str:
-    """The trained parts, marked when a discriminator trained alongside, prior-path slices
-    were scored or the flow trained faster."""
+    """The trained parts, marked when a discriminator trained alongside (and how wide, on how
+    many slices), prior-path slices were scored, the flow trained faster or mel L1 weighed
+    other than piper's 45."""
     gan = point.get("adversarial")
     width = (gan or {}).get("width", 1.0)
+    judged = (gan or {}).get("segments", 1)
     return (point["parts"] + (" + GAN" if gan else "")
             + (f" (discriminator width {width:g})" if width != 1.0 else "")
+            + (f" judging {judged} slices" if judged != 1 else "")
+            + (f", mel weight {point['mel_weight']:g}"
+               if point.get("mel_weight", 45.0) != 45.0 else "")
             + (" + prior path" if point.get("prior_segments") else "")
             + (f", flow lr x{point['flow_lr_scale']:g}"
                if point.get("flow_lr_scale", 1.0) != 1.0 else ""))

@@ -163,3 +163,22 @@ def test_a_narrow_discriminator_has_piper_s_layout_with_fewer_channels():
     assert count[1] < count[0] / 12
     with pytest.raises(ValueError, match="width"):
         AdversarialConfig(width=0.3)
+
+
+def test_the_mel_weight_sets_mel_l1_against_the_adversarial_losses(voice):
+    from timbrel.adapt.discriminator import AdversarialConfig
+
+    with pytest.raises(ValueError, match="mel weight must be positive"):
+        FinetuneConfig(mel_weight=0.0)
+
+    def trained(mel_weight: float) -> dict:
+        config = FinetuneConfig(steps=2, parts="dec", learning_rate=3e-4, threads=1,
+                                mel_weight=mel_weight,
+                                adversarial=AdversarialConfig(warmup_steps=0, width=0.125))
+        new, _ = adapt_voice(voice, [(voice.reference, voice.reference_rate)],
+                             [REFERENCE_TRANSCRIPT], config, warmup_steps=2)
+        return from_params(new.params)
+
+    piper_s, again, light = trained(45.0), trained(45.0), trained(1.0)
+    assert all(np.array_equal(piper_s[k], again[k]) for k in piper_s)  # deterministic
+    assert any(not np.array_equal(piper_s[k], light[k]) for k in piper_s)

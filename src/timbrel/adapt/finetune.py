@@ -34,7 +34,7 @@ from .vits_model import HOP, SEED
 
 log = logging.getLogger(__name__)
 
-MEL_WEIGHT = 45.0
+MEL_WEIGHT = 45.0  # piper's VITS c_mel
 SEGMENT_FRAMES = 32
 
 
@@ -51,6 +51,7 @@ class FinetuneConfig:
     adversarial: AdversarialConfig | None = None  # None: mel, KL and duration losses only
     prior_segments: int = 0  # slices of the inference (prior) path decoded per step
     flow_learning_rate_scale: float = 1.0  # the flow's learning rate over the others'
+    mel_weight: float = MEL_WEIGHT  # mel L1's weight beside KL, duration and the GAN losses
 
     def __post_init__(self) -> None:
         if self.parts not in PARTS:
@@ -62,6 +63,8 @@ class FinetuneConfig:
             raise ValueError("steps must be at least 1")
         if not self.learning_rate > 0:
             raise ValueError(f"the learning rate must be positive (got {self.learning_rate})")
+        if not self.mel_weight > 0:
+            raise ValueError(f"the mel weight must be positive (got {self.mel_weight})")
         if self.prior_segments < 0 or self.flow_learning_rate_scale <= 0:
             raise ValueError("prior_segments must be >= 0, flow_learning_rate_scale > 0")
         if self.prior_segments and not {"flow", "dec"} <= set(PARTS[self.parts]):
@@ -247,9 +250,9 @@ def fine_tune(model, items: Sequence[TrainingItem], config: FinetuneConfig,
         losses = step_losses(model, prepared[order.pop()], config.parts, rng,
                              config.segment_frames, config.segments, config.prior_segments)
         mel, kl = losses.mel, losses.kl
-        loss = MEL_WEIGHT * mel
+        loss = config.mel_weight * mel
         if losses.prior_mel is not None:
-            loss = loss + MEL_WEIGHT * losses.prior_mel
+            loss = loss + config.mel_weight * losses.prior_mel
             record.prior_mel_loss.append(float(losses.prior_mel.detach()))
         if kl is not None:
             loss = loss + kl
