@@ -326,30 +326,37 @@ def point_stem(args) -> str:
 
 
 def rescore(args) -> int:
-    """Score stored adapted voices again: each at each noise scale, one conversion mode."""
+    """Score stored adapted voices again: each at each noise scale and delta scale (the
+    fine-tuning's weight change times it), one conversion mode."""
+    from timbrel.adapt.delta import scaled_params
     from timbrel.voice import Voice
 
     scoring = Scoring(args.target, args.texts)
     # "pitch" voices are scored as stored; the other modes convert toward the training clips
     clips = [] if args.conversion == "pitch" else training_clips(args.target, args.seconds)[0]
     rows = []
-    for path in args.voices:
-        voice = converted(Voice.load(path), clips, args.conversion)
+    for path, factor in ((p, f) for p in args.voices for f in args.delta_scales):
+        stored = Voice.load(path)
+        voice = converted(stored.with_changes(params=scaled_params(stored.params, factor)),
+                          clips, args.conversion)
         for noise in args.noise_scales:
             result = scoring.with_gaps(scoring.score(voice, noise_scale=noise))
             rows.append({"voice": str(path), "conversion": args.conversion,
-                         "noise_scale": noise, **result})
-            print(f"{path} noise {noise:g}: GE2E gap {100 * result['ge2e_gap']:.0f} %, MFCC "
-                  f"gap {100 * result['mfcc_gap']:.0f} %, WER {100 * result['wer']:.1f} %",
+                         "noise_scale": noise, "delta_scale": factor, **result})
+            print(f"{path} x{factor:g} noise {noise:g}: GE2E gap "
+                  f"{100 * result['ge2e_gap']:.0f} %, MFCC gap {100 * result['mfcc_gap']:.0f} "
+                  f"%, WER {100 * result['wer']:.1f} %",
                   flush=True)
     out = Path(args.out or RESULTS / "adaptation_rescored.json")
     out.write_text(json.dumps({"base": scoring.base, "ceiling": scoring.ceiling,
                                "rows": rows}, indent=1))
-    print("| voice | noise scale | GE2E gap | MFCC gap | WER |\n|---|---|---|---|---|")
-    print(f"| base (joe) | - | 0 % | 0 % | {100 * scoring.base['wer']:.1f} % |")
+    print("| voice | delta scale | noise scale | GE2E gap | MFCC gap | WER |\n"
+          "|---|---|---|---|---|---|")
+    print(f"| base (joe) | 0 | - | 0 % | 0 % | {100 * scoring.base['wer']:.1f} % |")
     for r in rows:
         name = "/".join(Path(r["voice"]).parts[-2:])
-        print(f"| {name} | {r['noise_scale']:g} | {100 * r['ge2e_gap']:.0f} % "
+        print(f"| {name} | {r['delta_scale']:g} | {r['noise_scale']:g} "
+              f"| {100 * r['ge2e_gap']:.0f} % "
               f"| {100 * r['mfcc_gap']:.0f} % | {100 * r['wer']:.1f} % |")
     return 0
 
@@ -395,6 +402,8 @@ def main(argv: list[str] | None = None) -> int:
     again.add_argument("--conversion", default="none")
     again.add_argument("--noise-scales", type=lambda v: [float(x) for x in v.split(",")],
                        default=[0.667], help="synthesis noise scales to score each voice at")
+    again.add_argument("--delta-scales", type=lambda v: [float(x) for x in v.split(",")],
+                       default=[1.0], help="multiples of each voice's weight delta to score")
     again.add_argument("--texts", type=int, default=10)
     again.add_argument("--out", default=None)
     actions.add_parser("collect", help="table, adaptation.json and docs/adaptation.png")

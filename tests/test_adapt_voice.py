@@ -182,3 +182,16 @@ def test_the_mel_weight_sets_mel_l1_against_the_adversarial_losses(voice):
     piper_s, again, light = trained(45.0), trained(45.0), trained(1.0)
     assert all(np.array_equal(piper_s[k], again[k]) for k in piper_s)  # deterministic
     assert any(not np.array_equal(piper_s[k], light[k]) for k in piper_s)
+
+
+def test_a_scaled_delta_lies_between_joe_and_the_adapted_model(adapted):
+    from timbrel.adapt.delta import scaled_params
+
+    params = adapted[0].params
+    half, none = scaled_params(params, 0.5), scaled_params(params, 0.0)
+    for name, array in from_params(params).items():
+        assert np.allclose(from_params(half)[name], array.astype(np.float32) * 0.5, atol=1e-3)
+        assert not from_params(none)[name].any()
+    assert half["adapt_steps"] == params["adapt_steps"]  # the record is kept
+    with pytest.raises(ValueError, match="delta scale"):
+        scaled_params(params, -1.0)

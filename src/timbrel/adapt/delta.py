@@ -42,6 +42,16 @@ def from_params(params: Mapping[str, object]) -> dict[str, np.ndarray]:
             if key.startswith(PREFIX) and isinstance(value, np.ndarray)}
 
 
+def scaled_params(params: Mapping[str, object], factor: float) -> dict[str, object]:
+    """`params` with the stored delta times `factor`: a point on the straight line between
+    joe (0) and the fine-tuned model (1) in weight space; the other params unchanged."""
+    if not factor >= 0:
+        raise ValueError(f"the delta scale must be >= 0 (got {factor})")
+    return {key: (np.asarray(value, np.float32) * factor).astype(np.float16)
+            if key.startswith(PREFIX) and isinstance(value, np.ndarray) else value
+            for key, value in params.items()}
+
+
 def apply_delta(model, delta: Mapping[str, np.ndarray]) -> None:
     """Add the (fp16) delta to a freshly loaded joe model, in place."""
     import torch
