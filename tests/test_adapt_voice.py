@@ -136,6 +136,28 @@ def test_the_flow_gets_its_own_learning_rate():
     assert len(parameter_groups(model, "dec", 1e-4, 4.0)) == 1  # no flow: one group
 
 
+def test_relative_steps_give_each_tensor_a_rate_in_proportion_to_its_size():
+    from timbrel.adapt.finetune import parameter_groups
+    from timbrel.adapt.vits_model import joe_model
+
+    model, _ = joe_model()
+    groups = parameter_groups(model, "all", 1e-4, 2.0, relative=True)
+    names = {id(p): name for name, p in model.named_parameters()}
+    rate = {names[id(g["params"][0])]: g["lr"] for g in groups}
+    assert all(len(g["params"]) == 1 for g in groups)
+    assert len(rate) == sum(1 for p in model.parameters() if p.requires_grad)
+    state = model.state_dict()
+
+    def rms(name: str) -> float:
+        return float(state[name].pow(2).mean()) ** 0.5
+
+    small, large = "dec.ups.0.weight", "dec.resblocks.0.convs.0.weight"
+    assert rms(small) < rms(large) / 5
+    assert rate[small] / rate[large] == pytest.approx(rms(small) / rms(large), rel=1e-4)
+    flow = "flow.flows.0.enc.in_layers.0.weight"  # the flow's rates keep their scale
+    assert rate[flow] / rate[large] == pytest.approx(2 * rms(flow) / rms(large), rel=1e-4)
+
+
 def test_prior_path_slices_need_a_trainable_flow_and_decoder():
     with pytest.raises(ValueError, match="freezes one"):
         FinetuneConfig(parts="dec", prior_segments=1)
