@@ -338,14 +338,16 @@ def rescore(args) -> int:
     # "pitch" voices are scored as stored; the other modes convert toward the training clips
     clips = [] if args.conversion == "pitch" else training_clips(args.target, args.seconds)[0]
     rows = []
+    modules = args.delta_modules.split(",") if args.delta_modules else None
     for path, factor in ((p, f) for p in args.voices for f in args.delta_scales):
         stored = Voice.load(path)
-        voice = converted(stored.with_changes(params=scaled_params(stored.params, factor)),
-                          clips, args.conversion)
+        params = scaled_params(stored.params, factor, modules)
+        voice = converted(stored.with_changes(params=params), clips, args.conversion)
         for noise in args.noise_scales:
             result = scoring.with_gaps(scoring.score(voice, noise_scale=noise))
             rows.append({"voice": str(path), "conversion": args.conversion,
-                         "noise_scale": noise, "delta_scale": factor, **result})
+                         "noise_scale": noise, "delta_scale": factor,
+                         "delta_modules": args.delta_modules, **result})
             print(f"{path} x{factor:g} noise {noise:g}: GE2E gap "
                   f"{100 * result['ge2e_gap']:.0f} %, MFCC gap {100 * result['mfcc_gap']:.0f} "
                   f"%, WER {100 * result['wer']:.1f} %",
@@ -409,6 +411,8 @@ def main(argv: list[str] | None = None) -> int:
                        default=[0.667], help="synthesis noise scales to score each voice at")
     again.add_argument("--delta-scales", type=lambda v: [float(x) for x in v.split(",")],
                        default=[1.0], help="multiples of each voice's weight delta to score")
+    again.add_argument("--delta-modules", default=None,
+                       help="keep only these modules' part of the delta (e.g. dec or flow)")
     again.add_argument("--texts", type=int, default=10)
     again.add_argument("--out", default=None)
     actions.add_parser("collect", help="table, adaptation.json and docs/adaptation.png")

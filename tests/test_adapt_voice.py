@@ -217,3 +217,14 @@ def test_a_scaled_delta_lies_between_joe_and_the_adapted_model(adapted):
     assert half["adapt_steps"] == params["adapt_steps"]  # the record is kept
     with pytest.raises(ValueError, match="delta scale"):
         scaled_params(params, -1.0)
+
+
+def test_a_delta_can_keep_only_some_modules():
+    from timbrel.adapt.delta import scaled_params
+
+    params = {"adapt.dec.ups.0.weight": np.ones(3, np.float16),
+              "adapt.flow.flows.0.post.bias": np.ones(2, np.float16), "adapt_steps": 3}
+    kept = scaled_params(params, 1.0, ["dec"])
+    assert set(from_params(kept)) == {"dec.ups.0.weight"} and kept["adapt_steps"] == 3
+    with pytest.raises(ValueError, match="unknown modules"):
+        scaled_params(params, 1.0, ["decoder"])

@@ -9,7 +9,7 @@ arrays bit for bit, so it synthesises identically.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 
 import numpy as np
 
@@ -42,14 +42,23 @@ def from_params(params: Mapping[str, object]) -> dict[str, np.ndarray]:
             if key.startswith(PREFIX) and isinstance(value, np.ndarray)}
 
 
-def scaled_params(params: Mapping[str, object], factor: float) -> dict[str, object]:
+def scaled_params(params: Mapping[str, object], factor: float,
+                  modules: Collection[str] | None = None) -> dict[str, object]:
     """`params` with the stored delta times `factor`: a point on the straight line between
-    joe (0) and the fine-tuned model (1) in weight space; the other params unchanged."""
+    joe (0) and the fine-tuned model (1) in weight space; with `modules`, only their part of
+    the delta is kept (the rest of the model is joe's); the other params unchanged."""
     if not factor >= 0:
         raise ValueError(f"the delta scale must be >= 0 (got {factor})")
-    return {key: (np.asarray(value, np.float32) * factor).astype(np.float16)
-            if key.startswith(PREFIX) and isinstance(value, np.ndarray) else value
-            for key, value in params.items()}
+    unknown = set(modules or ()) - set(INFERENCE_MODULES)
+    if unknown:
+        raise ValueError(f"unknown modules {sorted(unknown)} (choose from {INFERENCE_MODULES})")
+    out = {}
+    for key, value in params.items():
+        if not (key.startswith(PREFIX) and isinstance(value, np.ndarray)):
+            out[key] = value
+        elif modules is None or key.removeprefix(PREFIX).split(".")[0] in modules:
+            out[key] = (np.asarray(value, np.float32) * factor).astype(np.float16)
+    return out
 
 
 def apply_delta(model, delta: Mapping[str, np.ndarray]) -> None:
