@@ -226,5 +226,7 @@ def test_a_delta_can_keep_only_some_modules():
               "adapt.flow.flows.0.post.bias": np.ones(2, np.float16), "adapt_steps": 3}
     kept = scaled_params(params, 1.0, ["dec"])
     assert set(from_params(kept)) == {"dec.ups.0.weight"} and kept["adapt_steps"] == 3
+    assert set(from_params(scaled_params(params, 1.0, ["flow.flows", "dec.ups.1"]))) == {
+        "flow.flows.0.post.bias"}
     with pytest.raises(ValueError, match="unknown modules"):
         scaled_params(params, 1.0, ["decoder"])

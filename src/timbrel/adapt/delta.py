@@ -45,18 +45,20 @@ def from_params(params: Mapping[str, object]) -> dict[str, np.ndarray]:
 def scaled_params(params: Mapping[str, object], factor: float,
                   modules: Collection[str] | None = None) -> dict[str, object]:
     """`params` with the stored delta times `factor`: a point on the straight line between
-    joe (0) and the fine-tuned model (1) in weight space; with `modules`, only their part of
-    the delta is kept (the rest of the model is joe's); the other params unchanged."""
+    joe (0) and the fine-tuned model (1) in weight space; with `modules` (names such as
+    "dec" or "dec.resblocks"), only their part of the delta is kept, the rest of the model
+    is joe's; the other params unchanged."""
     if not factor >= 0:
         raise ValueError(f"the delta scale must be >= 0 (got {factor})")
-    unknown = set(modules or ()) - set(INFERENCE_MODULES)
+    unknown = {m for m in modules or () if m.split(".")[0] not in INFERENCE_MODULES}
     if unknown:
-        raise ValueError(f"unknown modules {sorted(unknown)} (choose from {INFERENCE_MODULES})")
+        raise ValueError(f"unknown modules {sorted(unknown)} (choose within {INFERENCE_MODULES})")
     out = {}
     for key, value in params.items():
+        name = key.removeprefix(PREFIX)
         if not (key.startswith(PREFIX) and isinstance(value, np.ndarray)):
             out[key] = value
-        elif modules is None or key.removeprefix(PREFIX).split(".")[0] in modules:
+        elif modules is None or any(name == m or name.startswith(f"{m}.") for m in modules):
             out[key] = (np.asarray(value, np.float32) * factor).astype(np.float16)
     return out
 
