@@ -233,7 +233,7 @@ def run_point(args) -> dict:
                             threads=args.threads, adversarial=adversarial,
                             prior_segments=args.prior_segments,
                             flow_learning_rate_scale=args.flow_lr_scale,
-                            relative_steps=args.relative_steps,
+                            relative_steps=args.relative_steps, stft_weight=args.stft_weight,
                             **({} if args.seed is None else {"seed": args.seed}),
                             **({} if args.mel_weight is None else {"mel_weight": args.mel_weight}))
     modes = args.conversions.split(",")
@@ -284,6 +284,7 @@ def run_point(args) -> dict:
         "learning_rate": args.learning_rate,
         "prior_segments": args.prior_segments, "flow_lr_scale": args.flow_lr_scale,
         "mel_weight": config.mel_weight, "relative_steps": config.relative_steps,
+        "stft_weight": config.stft_weight,
         "steps": report.training.steps, "train_wall_seconds": report.training.seconds,
         "train_cpu_seconds": report.training.cpu_seconds,
         "prepare_wall_seconds": report.training.prepare_seconds,
@@ -319,6 +320,8 @@ def point_stem(args) -> str:
         suffix += f"-mel{args.mel_weight:g}"
     if args.relative_steps:
         suffix += "-relsteps"
+    if args.stft_weight:
+        suffix += f"-stft{args.stft_weight:g}"
     if args.prior_segments:
         suffix += f"-prior{args.prior_segments}"
     if args.flow_lr_scale != 1.0:
@@ -398,6 +401,8 @@ def main(argv: list[str] | None = None) -> int:
                        help="mel L1's weight in the generator loss (default: piper's 45)")
     point.add_argument("--relative-steps", action="store_true",
                        help="scale each tensor's learning rate by its RMS")
+    point.add_argument("--stft-weight", type=float, default=0.0,
+                       help="weight of a multi-resolution STFT loss on the decoded slices")
     point.add_argument("--flow-lr-scale", type=float, default=1.0,
                        help="the flow's learning rate as a multiple of --learning-rate")
     again = actions.add_parser("rescore", help="score stored adapted voices again "
@@ -475,6 +480,7 @@ def training_label(point: dict) -> str:
             + (f", mel weight {point['mel_weight']:g}"
                if point.get("mel_weight", 45.0) != 45.0 else "")
             + (", relative steps" if point.get("relative_steps") else "")
+            + (f", STFT loss x{point['stft_weight']:g}" if point.get("stft_weight") else "")
             + (" + prior path" if point.get("prior_segments") else "")
             + (f", flow lr x{point['flow_lr_scale']:g}"
                if point.get("flow_lr_scale", 1.0) != 1.0 else ""))

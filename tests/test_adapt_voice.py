@@ -187,15 +187,17 @@ def test_a_narrow_discriminator_has_piper_s_layout_with_fewer_channels():
         AdversarialConfig(width=0.3)
 
 
-def test_the_mel_weight_sets_mel_l1_against_the_adversarial_losses(voice):
+def test_mel_and_stft_weights_set_their_losses_against_the_adversarial_ones(voice):
     from timbrel.adapt.discriminator import AdversarialConfig
 
     with pytest.raises(ValueError, match="mel weight must be positive"):
         FinetuneConfig(mel_weight=0.0)
+    with pytest.raises(ValueError, match="STFT weight"):
+        FinetuneConfig(stft_weight=-1.0)
 
-    def trained(mel_weight: float) -> dict:
+    def trained(mel_weight: float, stft_weight: float = 0.0) -> dict:
         config = FinetuneConfig(steps=2, parts="dec", learning_rate=3e-4, threads=1,
-                                mel_weight=mel_weight,
+                                mel_weight=mel_weight, stft_weight=stft_weight,
                                 adversarial=AdversarialConfig(warmup_steps=0, width=0.125))
         new, _ = adapt_voice(voice, [(voice.reference, voice.reference_rate)],
                              [REFERENCE_TRANSCRIPT], config, warmup_steps=2)
@@ -204,6 +206,8 @@ def test_the_mel_weight_sets_mel_l1_against_the_adversarial_losses(voice):
     piper_s, again, light = trained(45.0), trained(45.0), trained(1.0)
     assert all(np.array_equal(piper_s[k], again[k]) for k in piper_s)  # deterministic
     assert any(not np.array_equal(piper_s[k], light[k]) for k in piper_s)
+    with_stft = trained(45.0, stft_weight=5.0)  # the STFT loss reaches the decoder too
+    assert any(not np.array_equal(piper_s[k], with_stft[k]) for k in piper_s)
 
 
 def test_a_scaled_delta_lies_between_joe_and_the_adapted_model(adapted):
@@ -230,3 +234,28 @@ def test_a_delta_can_keep_only_some_modules():
         "flow.flows.0.post.bias"}
     with pytest.raises(ValueError, match="unknown modules"):
         scaled_params(params, 1.0, ["decoder"])
+
+
+def test_the_stft_loss_grows_as_a_burst_is_blurred():
+    import torch
+
+    from timbrel.adapt.stft_loss import RESOLUTIONS, multi_resolution_stft_loss
+
+    rng = np.random.default_rng(0)
+    samples, start = 8192, 4000
+    floor = 1e-3 * rng.standard_normal(samples).astype(np.float32)
+    burst = rng.standard_normal(44).astype(np.float32) * 0.5  # 2 ms at 22.05 kHz
+
+    def with_burst(spread: int) -> torch.Tensor:  # the same energy over `spread` x 2 ms
+        audio = floor.copy()
+        audio[start:start + 44 * spread] += np.repeat(burst, spread) / np.sqrt(spread)
+        return torch.from_numpy(audio)[None, None]
+
+    real = with_burst(1)
+    assert float(multi_resolution_stft_loss(real, real)) == pytest.approx(0.0, abs=1e-6)
+    losses = [float(multi_resolution_stft_loss(with_burst(n), real, RESOLUTIONS[:1]))
+              for n in (2, 4, 10)]
+    assert 0 < losses[0] < losses[1] < losses[2]
+    generated = with_burst(10).requires_grad_(True)
+    multi_resolution_stft_loss(generated, real).backward()
+    assert float(generated.grad.abs().sum()) > 0

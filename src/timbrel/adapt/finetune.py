@@ -29,6 +29,7 @@ import numpy as np
 from .alignment import maximum_path, prior_log_likelihood
 from .dataset import TrainingItem
 from .discriminator import AdversarialConfig, AdversarialTraining
+from .stft_loss import multi_resolution_stft_loss
 from .trainable_parts import PARTS
 from .vits_model import HOP, SEED
 
@@ -54,6 +55,7 @@ class FinetuneConfig:
     flow_learning_rate_scale: float = 1.0  # the flow's learning rate over the others'
     mel_weight: float = MEL_WEIGHT  # mel L1's weight beside KL, duration and the GAN losses
     relative_steps: bool = False  # each tensor's rate scaled by its RMS (parameter_groups)
+    stft_weight: float = 0.0  # multi-resolution STFT loss on the decoded slices (stft_loss.py)
 
     def __post_init__(self) -> None:
         if self.parts not in PARTS:
@@ -65,6 +67,8 @@ class FinetuneConfig:
             raise ValueError("steps must be at least 1")
         if not self.learning_rate > 0:
             raise ValueError(f"the learning rate must be positive (got {self.learning_rate})")
+        if not self.stft_weight >= 0:
+            raise ValueError(f"the STFT weight must be >= 0 (got {self.stft_weight})")
         if not self.mel_weight > 0:
             raise ValueError(f"the mel weight must be positive (got {self.mel_weight})")
         if self.prior_segments < 0 or self.flow_learning_rate_scale <= 0:
@@ -268,6 +272,9 @@ def fine_tune(model, items: Sequence[TrainingItem], config: FinetuneConfig,
         if losses.prior_mel is not None:
             loss = loss + config.mel_weight * losses.prior_mel
             record.prior_mel_loss.append(float(losses.prior_mel.detach()))
+        if config.stft_weight:
+            loss = loss + config.stft_weight * multi_resolution_stft_loss(losses.generated,
+                                                                          losses.real)
         if kl is not None:
             loss = loss + kl
         if losses.duration is not None:
