@@ -19,12 +19,15 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-SETTINGS = (  # label, discriminator width (None: no discriminator), prior-path slices
-    ("no discriminator", None, 0),
-    ("discriminator width 1 (piper's)", 1.0, 0),
-    ("discriminator width 0.5", 0.5, 0),
-    ("discriminator width 0.25", 0.25, 0),
-    ("width 0.25 + 1 prior-path slice", 0.25, 1),
+SETTINGS = (  # label, discriminator width (None: none), slices it judges, config changes
+    ("no discriminator", None, 1, {}),
+    ("discriminator width 1 (piper's)", 1.0, 1, {}),
+    ("discriminator width 0.5", 0.5, 1, {}),
+    ("discriminator width 0.25", 0.25, 1, {}),
+    ("width 0.25 + 1 prior-path slice", 0.25, 1, {"prior_segments": 1}),
+    ("width 0.25 judging all 4 slices", 0.25, 4, {}),
+    ("width 0.25 + multi-resolution STFT loss", 0.25, 1, {"stft_weight": 1.0}),
+    ("width 0.25 + relative steps", 0.25, 1, {"relative_steps": True}),
 )
 
 
@@ -68,13 +71,13 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{len(items)} pieces, {args.steps} steps each, 1 thread\n")
     print("| setting | s / step | discriminator update, s / step | mel L1, last 5 steps |")
     print("|---|---|---|---|")
-    for label, width, prior in SETTINGS:
+    for label, width, judged, changes in SETTINGS:
         model.load_state_dict(start)
         spent[0] = 0.0
-        adversarial = (None if width is None else
-                       discriminator.AdversarialConfig(warmup_steps=2, width=width))
+        adversarial = (None if width is None else discriminator.AdversarialConfig(
+            warmup_steps=2, width=width, segments=judged))
         config = FinetuneConfig(steps=args.steps, parts="all", learning_rate=1e-4, threads=1,
-                                adversarial=adversarial, prior_segments=prior)
+                                adversarial=adversarial, **changes)
         record = fine_tune(model, items, config)
         print(f"| {label} | {record.seconds / record.steps:.2f} "
               f"| {spent[0] / record.steps:.2f} "
