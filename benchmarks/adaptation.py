@@ -216,7 +216,7 @@ def run_point(args) -> dict:
     import timbrel
     from cloning import mean
     from timbrel.adapt.discriminator import AdversarialConfig
-    from timbrel.adapt.finetune import FinetuneConfig
+    from timbrel.adapt.finetune import FinetuneConfig, step_cap
     from timbrel.adapt.voice_adaptation import adapt_voice
 
     scoring = Scoring(args.target, args.texts)
@@ -228,7 +228,8 @@ def run_point(args) -> dict:
     adversarial = (None if args.adversarial_warmup is None else AdversarialConfig(
         warmup_steps=args.adversarial_warmup, segments=args.adversarial_segments,
         width=args.adversarial_width))
-    config = FinetuneConfig(steps=args.steps, seconds_budget=args.budget_seconds,
+    config = FinetuneConfig(steps=step_cap(args.steps, args.budget_seconds, 400),
+                            seconds_budget=args.budget_seconds,
                             parts=args.parts, learning_rate=args.learning_rate,
                             threads=args.threads, adversarial=adversarial,
                             prior_segments=args.prior_segments,
@@ -375,7 +376,8 @@ def main(argv: list[str] | None = None) -> int:
     point = actions.add_parser("point", help="train and score one data amount")
     point.add_argument("--target", default="allison", help="allison or a synthetic voice name")
     point.add_argument("--seconds", type=float, default=30.0, help="training speech (s)")
-    point.add_argument("--steps", type=int, default=400)
+    point.add_argument("--steps", type=int, default=None,
+                       help="training steps (default: 400, or no cap under --budget-seconds)")
     point.add_argument("--budget-seconds", type=float, default=None,
                        help="wall-clock training budget (s)")
     point.add_argument("--parts", default="all")

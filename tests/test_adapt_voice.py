@@ -9,7 +9,7 @@ import pytest
 import timbrel
 from conftest import REFERENCE_TRANSCRIPT
 from timbrel.adapt.delta import from_params
-from timbrel.adapt.finetune import FinetuneConfig
+from timbrel.adapt.finetune import FinetuneConfig, step_cap
 from timbrel.adapt.voice_adaptation import adapt_voice, is_adapted
 from timbrel.voice import Voice
 
@@ -156,6 +156,12 @@ def test_relative_steps_give_each_tensor_a_rate_in_proportion_to_its_size():
     assert rate[small] / rate[large] == pytest.approx(rms(small) / rms(large), rel=1e-4)
     flow = "flow.flows.0.enc.in_layers.0.weight"  # the flow's rates keep their scale
     assert rate[flow] / rate[large] == pytest.approx(2 * rms(flow) / rms(large), rel=1e-4)
+
+
+def test_a_time_budget_alone_is_not_cut_short_by_the_default_step_count():
+    assert step_cap(None, None, 300) == 300
+    assert step_cap(None, 600.0, 300) > 100_000  # ten minutes at any measured speed
+    assert step_cap(50, 600.0, 300) == 50  # both given: whichever comes first
 
 
 def test_prior_path_slices_need_a_trainable_flow_and_decoder():

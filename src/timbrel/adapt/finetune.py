@@ -38,6 +38,15 @@ log = logging.getLogger(__name__)
 MEL_WEIGHT = 45.0  # piper's VITS c_mel
 SEGMENT_FRAMES = 32
 RELATIVE_FLOOR = 0.05  # relative steps: a tensor's RMS counts as at least this share
+UNCAPPED_STEPS = 10**7  # under a time budget with no step count asked, the clock stops training
+
+
+def step_cap(steps: int | None, seconds_budget: float | None, default: int) -> int:
+    """How many steps to allow: as asked; else, under a time budget, as many as the budget
+    holds (a budget alone must not stop at the default count); else the default."""
+    if steps is not None:
+        return steps
+    return default if seconds_budget is None else UNCAPPED_STEPS
 
 
 @dataclass(frozen=True)

@@ -56,9 +56,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     adapt.add_argument("--quick", action="store_true",
                        help="train on the voice's own reference clip only (minutes of CPU)")
     adapt.add_argument("--steps", type=int, default=None,
-                       help="training steps (default 300, or 150 with --quick)")
+                       help="training steps (default 300, or 150 with --quick; no cap "
+                            "under --minutes-budget alone)")
     adapt.add_argument("--minutes-budget", type=float, default=None,
-                       help="stop training after this many minutes, whatever --steps says")
+                       help="train for this many minutes (stopping earlier if --steps is "
+                            "given and reached first)")
     adapt.add_argument("--parts", default="dec-prior",
                        choices=tuple(PARTS),
                        help="what trains: the decoder on prior latents (dec-prior) or on posterior "
@@ -144,7 +146,7 @@ def run_remove(args: argparse.Namespace) -> int:
 
 def run_adapt(args: argparse.Namespace) -> int:
     from ..adapt.discriminator import AdversarialConfig
-    from ..adapt.finetune import FinetuneConfig
+    from ..adapt.finetune import FinetuneConfig, step_cap
     from ..adapt.voice_adaptation import adapt_voice
     from ..audio import load_audio
 
@@ -171,8 +173,8 @@ def run_adapt(args: argparse.Namespace) -> int:
             print(f"error: cannot read {path}: {error}", file=sys.stderr)
             return 3
         transcripts.append(None)
-    steps = args.steps or (150 if args.quick and not args.audio else 300)
     budget = args.minutes_budget * 60 if args.minutes_budget else None
+    steps = step_cap(args.steps, budget, 150 if args.quick and not args.audio else 300)
     try:
         config = FinetuneConfig(
             steps=steps, seconds_budget=budget, parts=args.parts,
